@@ -1,0 +1,233 @@
+"""The texts the product cites: the registry (rules/laws.toml), citation ids and Chinese article numbers.
+
+A citation id names one article of one text: ``"<law id>#art-<n>"``, with ``-<k>`` for 之k
+(``"xingfa#art-266"``, ``"xingfa#art-287-1"``). PARTIAL texts whose units are not articles use the
+anchor written in the text itself (``"liangxing-2021#item-3-6"``). The statute page of a law is
+``laws/<law id>/`` and each unit's anchor is the part after ``#``.
+
+Standard library only: this module runs in CPython and in Pyodide.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(text: str) -> int:
+    """Convert a Chinese numeral as used in article numbers ("二百六十六", "十", "一千二百六十") to an int."""
+    if not text:
+        raise ValueError("empty numeral")
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + (digit or 0)
+
+
+def int_to_cn(number: int) -> str:
+    """Convert 1..9999 to the Chinese numeral used in article labels (266 -> "二百六十六", 10 -> "十")."""
+    if not 0 < number < 10000:
+        raise ValueError(f"out of range: {number}")
+    names = "零一二三四五六七八九"
+    parts: list[str] = []
+    pending_zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = number // value % 10
+        if d == 0:
+            if parts:
+                pending_zero = True
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        parts.append(("" if (unit == "十" and d == 1 and not parts) else names[d]) + unit)
+    return "".join(parts)
+
+
+# "第N条 " starts an article; one source line is typed "第一百二十八 条侦查…" and is accepted as well.
+ARTICLE_RE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)(?:条(?:之([一二三四五六七八九十]+))?[ 　]| 条)")
+ANCHOR_RE = re.compile(r"^\{#([a-z0-9-]+)\} ")
+
+
+def article_anchor(number: int, sub: int | None = None) -> str:
+    """The anchor of an article: art-266, or art-287-1 for 第二百八十七条之一."""
+    return f"art-{number}" + (f"-{sub}" if sub else "")
+
+
+def article_label(number: int, sub: int | None = None) -> str:
+    return f"第{int_to_cn(number)}条" + (f"之{int_to_cn(sub)}" if sub else "")
+
+
+@dataclass(frozen=True)
+class Law:
+    id: str
+    title: str
+    short: str
+    kind: str
+    files: tuple[str, ...]
+    version: str
+    in_force_from: str
+    in_force_to: str
+    confidence: str
+    note: str
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the statute page."""
+        return f"laws/{self.id}/"
+
+
+@cache
+def registry() -> dict[str, Law]:
+    data = tomllib.loads(resources.files("calculators").joinpath("rules/laws.toml").read_text("utf-8"))
+    return {
+        law_id: Law(
+            id=law_id,
+            title=v["title"],
+            short=v["short"],
+            kind=v["kind"],
+            files=tuple(v["files"]),
+            version=v.get("version", ""),
+            in_force_from=v.get("in_force_from", ""),
+            in_force_to=v.get("in_force_to", ""),
+            confidence=v["confidence"],
+            note=v.get("note", ""),
+        )
+        for law_id, v in data["laws"].items()
+    }
+
+
+_CITE_RE = re.compile(r"^([a-z0-9-]+)#(art-(\d+)(?:-(\d+))?|[a-z0-9-]+)$")
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    law: str
+    anchor: str
+    label: str          # "刑法第二百六十六条"
+    title: str          # full title of the text
+    url: str            # site-relative: "laws/xingfa/#art-266"
+    confidence: str     # VERIFIED or PARTIAL
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id, "law": self.law, "anchor": self.anchor, "label": self.label,
+            "title": self.title, "url": self.url, "confidence": self.confidence,
+        }
+
+
+def cite(citation_id: str) -> Citation:
+    """Resolve a citation id against the registry (not against the text: tests check that every id
+    the engine emits names an article that exists in the copied texts)."""
+    m = _CITE_RE.match(citation_id)
+    if not m:
+        raise ValueError(f"malformed citation id: {citation_id!r}")
+    law_id, anchor, num, sub = m.group(1), m.group(2), m.group(3), m.group(4)
+    law = registry().get(law_id)
+    if law is None:
+        raise KeyError(f"unknown law id in citation: {citation_id!r}")
+    if num is not None:
+        unit = article_label(int(num), int(sub) if sub else None)
+    else:
+        unit = _UNIT_LABELS.get(anchor, anchor)
+    return Citation(
+        id=citation_id, law=law_id, anchor=anchor, label=f"{law.short}{unit}", title=law.title,
+        url=f"{law.url}#{anchor}", confidence=law.confidence,
+    )
+
+
+# Labels of the non-article units of PARTIAL texts (the anchors written in legal/partial/*.md).
+_UNIT_LABELS = {
+    "item-3-0": "三、常见量刑情节的适用（总述）",
+    "item-3-4": "三（四）未遂",
+    "item-3-6": "三（六）自首",
+    "item-3-7": "三（七）坦白",
+    "item-3-8": "三（八）当庭自愿认罪",
+    "item-3-10": "三（十）退赃、退赔",
+    "item-3-11": "三（十一）赔偿、谅解",
+    "item-3-12": "三（十二）刑事和解",
+    "item-3-14": "三（十四）认罪认罚",
+    "item-3-15": "三（十五）累犯",
+    "item-3-16": "三（十六）前科",
+    "item-3-multi": "三、多个量刑情节的调节方法",
+    "item-3-final": "三、宣告刑的确定",
+    "zhapian-1": "四、诈骗罪第1项（量刑起点）",
+    "zhapian-2": "四、诈骗罪第2项（基准刑）",
+    "zhapian-3": "四、诈骗罪第3项（罚金）",
+    "zhapian-4": "四、诈骗罪第4项（缓刑）",
+    "sec-2-multi": "（二年内多次实施电信网络诈骗累计计算）",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One citable unit of a text: an article (paragraphs as lines) or an anchored item."""
+    anchor: str
+    label: str
+    paragraphs: tuple[str, ...]
+    heading: str  # the nearest ## / ### heading above it, "" if none
+
+
+def parse_text(markdown: str) -> tuple[dict[str, str], list[Unit]]:
+    """Split a text file of the source pack into its header and its citable units.
+
+    Format (legal/README): a provenance comment, a title, dates, ``<!-- INFO END -->``, then one
+    paragraph per line; an article starts with ``第…条 ``; a PARTIAL unit starts with ``{#anchor} ``.
+    Lines before the first unit (a preamble) are kept under the anchor ``preamble``.
+    """
+    head, _, body = markdown.partition("<!-- INFO END -->")
+    lines = head.splitlines()
+    header = {
+        "source": lines[0].removeprefix("<!-- ").removesuffix(" -->").strip() if lines else "",
+        "title": next((l[2:].strip() for l in lines if l.startswith("# ")), ""),
+        "dates": "\n".join(l.strip() for l in lines[1:] if l.strip() and not l.startswith("#") and not l.startswith("<!--")),
+    }
+    units: list[Unit] = []
+    current: list[str] | None = None
+    anchor = label = heading = unit_heading = ""
+    preamble: list[str] = []
+
+    def flush() -> None:
+        if current is not None:
+            units.append(Unit(anchor, label, tuple(current), unit_heading))
+
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+            continue
+        m = ARTICLE_RE.match(line)
+        a = ANCHOR_RE.match(line)
+        if m:
+            flush()
+            num, sub = cn_to_int(m.group(1)), (cn_to_int(m.group(2)) if m.group(2) else None)
+            anchor, label, unit_heading = article_anchor(num, sub), article_label(num, sub), heading
+            current = [line[m.end():].strip()]
+        elif a:
+            flush()
+            anchor = a.group(1)
+            label, unit_heading = _UNIT_LABELS.get(anchor, anchor), heading
+            current = [line[a.end():].strip()]
+        elif current is None:
+            preamble.append(line)
+        else:
+            current.append(line)
+    flush()
+    if preamble:
+        units.insert(0, Unit("preamble", "序言", tuple(preamble), ""))
+    return header, units
