@@ -1,0 +1,1 @@
+"""Merchant tools: photo check, deadlines, court fees, platform review, documents."""
