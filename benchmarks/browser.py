@@ -1,0 +1,285 @@
+"""Browser measurements (Playwright driving the Debian chromium).
+
+Every timing is taken INSIDE the page with ``performance.now()`` (milliseconds since the navigation
+started, ``performance.timeOrigin``), never from the Python side, so Playwright's own round trips do
+not enter the figures:
+
+* An init script (``INIT_SCRIPT``, added with ``add_init_script`` so it runs before any page script)
+  registers a ``PerformanceObserver`` for ``longtask`` entries and a ``MutationObserver`` on the
+  document. The first time an element gets a non-empty result attribute (``data-criminal-tier`` on
+  the calculator, ``data-result`` on the floor page) it stores ``t_dom`` = ``performance.now()`` in
+  the observer callback (a microtask right after the DOM change), then ``t_frame`` in the next
+  ``requestAnimationFrame`` callback (the frame that paints it). ``data-error`` is recorded too,
+  so a broken page fails the run instead of timing out silently.
+* The warm measurement runs in the page: it sets the amount field, takes ``performance.now()``,
+  dispatches an ``input`` event and waits (MutationObserver) for the result attribute to change to
+  the new answer. Amounts alternate between two tiers so every change is visible.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .server import Record, StaticServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+RESULT_ATTRS = ["data-criminal-tier", "data-result"]
+
+INIT_SCRIPT = r"""
+(() => {
+  if (window.__bench) return;
+  const B = window.__bench = { longtasks: [], first: null, error: null, resultAttrs: %(attrs)s };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        B.longtasks.push({ start: e.startTime, duration: e.duration, name: e.name,
+          attribution: (e.attribution || []).map(a => a.containerSrc || a.containerName || a.name) });
+      }
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) { B.longtaskError = String(e); }
+  const check = (el) => {
+    if (!el || el.nodeType !== 1) return;
+    if (!B.error && el.hasAttribute("data-error") && el.getAttribute("data-error")) {
+      B.error = { t: performance.now(), message: el.getAttribute("data-error") };
+    }
+    if (B.first) return;
+    for (const a of B.resultAttrs) {
+      const v = el.getAttribute(a);
+      if (v) {
+        const rec = { t_dom: performance.now(), attr: a, value: v, t_frame: null };
+        B.first = rec;
+        requestAnimationFrame(() => { rec.t_frame = performance.now(); });
+        return;
+      }
+    }
+  };
+  const mo = new MutationObserver((muts) => {
+    for (const m of muts) {
+      if (m.type === "attributes") check(m.target);
+      else for (const n of m.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        check(n);
+        for (const a of B.resultAttrs.concat(["data-error"])) n.querySelectorAll("[" + a + "]").forEach(check);
+      }
+    }
+  });
+  mo.observe(document, { subtree: true, childList: true, attributes: true,
+                         attributeFilter: B.resultAttrs.concat(["data-error"]) });
+})();
+""" % {"attrs": json.dumps(RESULT_ATTRS)}
+
+WARM_SCRIPT = r"""
+async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs }) => {
+  const input = document.querySelector(inputSelector);
+  if (!input) return { error: "no input " + inputSelector };
+  const current = () => {
+    const el = document.querySelector("[" + resultAttr + "]");
+    return el ? el.getAttribute(resultAttr) : null;
+  };
+  const deltas = [], frames = [], values = [];
+  for (const amount of amounts) {
+    const before = current();
+    let resolveDone;
+    const done = new Promise((r) => { resolveDone = r; });
+    const mo = new MutationObserver(() => {
+      const v = current();
+      if (v && v !== before) { mo.disconnect(); resolveDone({ t: performance.now(), v }); }
+    });
+    mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    const timer = new Promise((r) => setTimeout(() => r(null), timeoutMs));
+    input.value = String(amount);
+    const t0 = performance.now();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    const got = await Promise.race([done, timer]);
+    mo.disconnect();
+    if (!got) return { error: "no new result within " + timeoutMs + " ms after amount " + amount +
+                              " (tier stayed " + before + ")", deltas };
+    deltas.push(got.t - t0);
+    values.push(got.v);
+    await new Promise((r) => requestAnimationFrame(() => { frames.push(performance.now() - t0); r(); }));
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  return { deltas, frames, values };
+}
+"""
+
+STATE_SCRIPT = r"""
+() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return {
+    first: window.__bench && window.__bench.first,
+    error: window.__bench && window.__bench.error,
+    longtasks: (window.__bench && window.__bench.longtasks) || [],
+    longtaskError: window.__bench && window.__bench.longtaskError,
+    nav: nav ? { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
+                 load: nav.loadEventEnd, transferSize: nav.transferSize } : null,
+    swControlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
+    timings: (document.querySelector("[data-timings]") || {}).dataset
+             ? (document.querySelector("[data-timings]") || {dataset: {}}).dataset.timings || null : null,
+  };
+}
+"""
+
+SW_READY_SCRIPT = r"""
+async (timeoutMs) => {
+  if (!("serviceWorker" in navigator)) return "unsupported";
+  const regs = await navigator.serviceWorker.getRegistrations();
+  if (!regs.length) return "none";
+  const ready = navigator.serviceWorker.ready.then((r) => (r.active ? r.active.state : "no-active"));
+  return await Promise.race([ready, new Promise((r) => setTimeout(() => r("timeout"), timeoutMs))]);
+}
+"""
+
+PYODIDE_MARKERS = ("pyodide", ".wasm", "python_stdlib", ".whl")
+
+
+def is_pyodide_request(path: str) -> bool:
+    p = path.split("?", 1)[0].lower()
+    return any(m in p for m in PYODIDE_MARKERS)
+
+
+@dataclass
+class Visit:
+    """One page visit: timings from inside the page and the bytes the server sent for it."""
+
+    url: str
+    t_dom: float | None = None  # ms from navigation start to the result in the DOM
+    t_frame: float | None = None  # ... to the next animation frame (the one that paints it)
+    value: str | None = None
+    error: str | None = None
+    longtasks: list[dict[str, Any]] = field(default_factory=list)
+    nav: dict[str, Any] | None = None
+    sw_controlled: bool = False
+    worker_timings: dict[str, Any] | None = None
+    bytes_to_result: int = 0  # wire bytes (headers + bodies) until the result appeared
+    bytes_total: int = 0  # ... until the network went quiet (includes service-worker precache)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def longest_task(self) -> float:
+        return max((t["duration"] for t in self.longtasks), default=0.0)
+
+    @property
+    def longtask_sum(self) -> float:
+        return sum(t["duration"] for t in self.longtasks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url, "t_dom_ms": self.t_dom, "t_frame_ms": self.t_frame, "value": self.value,
+            "error": self.error, "longest_task_ms": self.longest_task,
+            "longtask_sum_ms": self.longtask_sum, "longtasks": self.longtasks, "nav": self.nav,
+            "sw_controlled": self.sw_controlled, "worker_timings": self.worker_timings,
+            "bytes_to_result": self.bytes_to_result, "bytes_total": self.bytes_total,
+            "requests": self.requests,
+        }
+
+
+def summarize_records(records: list[Record]) -> list[dict[str, Any]]:
+    return [{"path": r.path, "status": r.status, "encoding": r.encoding, "wire": r.wire_bytes,
+             "raw": r.raw_bytes} for r in records]
+
+
+def wait_quiet(server: StaticServer, quiet_s: float = 1.0, max_s: float = 20.0) -> None:
+    """Wait until the server has answered nothing for ``quiet_s`` seconds."""
+    deadline = time.monotonic() + max_s
+    while time.monotonic() < deadline:
+        last = server.records[-1].t if server.records else 0.0
+        if time.monotonic() - last >= quiet_s:
+            return
+        time.sleep(0.1)
+
+
+class Browser:
+    """A launched chromium; contexts are fresh (incognito-like: empty HTTP cache, no SW)."""
+
+    def __init__(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    def close(self) -> None:
+        try:
+            self.browser.close()
+        finally:
+            self._pw.stop()
+
+    def __enter__(self) -> "Browser":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def new_context(self) -> Any:
+        ctx = self.browser.new_context()
+        ctx.add_init_script(INIT_SCRIPT)
+        return ctx
+
+    def visit(self, ctx: Any, server: StaticServer, url: str, *, wait_result: bool = True,
+              timeout_ms: int = 60_000, quiet_s: float = 1.0) -> tuple[Any, Visit]:
+        """Open ``url`` in a new page of ``ctx``; wait for the result (or the load, for content
+        pages), then for the network to go quiet. Returns the page (still open) and the Visit."""
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        mark = server.mark()
+        v = Visit(url=url)
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        if wait_result:
+            try:
+                page.wait_for_function("() => window.__bench && (window.__bench.first || "
+                                       "window.__bench.error)", timeout=timeout_ms, polling=50)
+            except Exception as exc:  # playwright TimeoutError
+                v.error = f"no result within {timeout_ms} ms: {exc.__class__.__name__}"
+            # let the requestAnimationFrame callback run so t_frame is set
+            page.wait_for_function("() => !window.__bench.first || window.__bench.first.t_frame "
+                                   "!== null", timeout=5_000, polling=20)
+        else:
+            page.wait_for_load_state("load", timeout=timeout_ms)
+        v.bytes_to_result = sum(r.wire_bytes for r in server.since(mark))
+        wait_quiet(server, quiet_s)
+        recs = server.since(mark)
+        v.bytes_total = sum(r.wire_bytes for r in recs)
+        v.requests = summarize_records(recs)
+        st = page.evaluate(STATE_SCRIPT)
+        if st["first"]:
+            v.t_dom, v.t_frame, v.value = st["first"]["t_dom"], st["first"]["t_frame"], st["first"]["value"]
+        if st["error"] and not v.error:
+            v.error = f"page reported an error: {st['error']['message']}"
+        if errors and not v.error and wait_result and not st["first"]:
+            v.error = "page errors: " + "; ".join(errors[:3])
+        v.longtasks = st["longtasks"]
+        v.nav = st["nav"]
+        v.sw_controlled = st["swControlled"]
+        if st.get("timings"):
+            try:
+                v.worker_timings = json.loads(st["timings"])
+            except ValueError:
+                pass
+        return page, v
+
+    @staticmethod
+    def service_worker_state(page: Any, timeout_ms: int = 5_000) -> str:
+        return page.evaluate(SW_READY_SCRIPT, timeout_ms)
+
+    @staticmethod
+    def warm(page: Any, *, input_selector: str, result_attr: str, amounts: list[int],
+             timeout_ms: int = 10_000, pause_ms: int = 20) -> dict[str, Any]:
+        return page.evaluate(WARM_SCRIPT, {"inputSelector": input_selector, "resultAttr": result_attr,
+                                           "amounts": amounts, "timeoutMs": timeout_ms,
+                                           "pauseMs": pause_ms})
+
+
+def stats(values: list[float]) -> dict[str, float | int | None]:
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return {"n": 0, "min": None, "median": None, "max": None}
+    return {"n": len(vals), "min": min(vals), "median": statistics.median(vals), "max": max(vals)}
