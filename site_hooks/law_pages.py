@@ -1,0 +1,284 @@
+"""MkDocs hook: one statute page per law of the registry, generated at build time.
+
+For every law of ``calculators/rules/laws.toml`` this hook adds ``laws/<id>/index.md`` (the full
+text, unit by unit, each with a stable anchor: ``art-266``, ``art-287-1`` for 之一, or the ``{#anchor}``
+of a PARTIAL text) and ``laws/index.md`` (the list of texts). The texts are read from ``legal/``
+(the project's copies of the source pack) and split with ``calculators.laws.parse_text``: the page
+shows exactly what the engine cites.
+
+Markup of one unit (the search plugin of mkdocs-material splits the index at every heading with an
+id, so each article is its own search result, located at ``laws/<id>/#art-…``)::
+
+    <section class="law-unit">
+    <h5 id="art-266"><a class="law-unit__link" href="#art-266">第二百六十六条</a></h5>
+    <button type="button" class="law-cite" data-search-exclude>复制引用</button>
+    <p>诈骗公私财物，…</p>
+    </section>
+
+The copy-citation action is one small module (docs/assets/cite.mjs) with one delegated listener.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LEGAL = ROOT / "legal"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from calculators.laws import ANCHOR_RE, ARTICLE_RE, Law, Unit, parse_text, registry  # noqa: E402
+
+CONFIDENCE_LABELS = {
+    "VERIFIED": "已核实（VERIFIED）",
+    "PARTIAL": "待核实（PARTIAL）",
+    "REPORTED": "待核实（REPORTED）",
+    "UNKNOWN": "未知（UNKNOWN）",
+}
+
+# Reasons the source pack gives for a PARTIAL text (legal/partial.md); shown in the 待核实 banner.
+PARTIAL_REASON = (
+    "本文本为 PARTIAL：资料包中至少两份独立转录逐字一致，但尚未在发布机关自己的网站上核对原文。"
+    "在核对之前，本页及依赖本文本的计算结果都标注“待核实”。"
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a statute page in reading order: a heading or a unit."""
+    kind: str            # "heading" | "unit"
+    level: int = 0       # heading level in the page (2..6)
+    text: str = ""       # heading text
+    unit: Unit | None = None
+
+
+@dataclass(frozen=True)
+class LawText:
+    law: Law
+    headers: tuple[dict[str, str], ...]   # one parse_text header per file
+    books: tuple[str, ...]                # second "# " title of each file (民法典: 总则 / 合同编 / …)
+    blocks: tuple[Block, ...]
+
+    @property
+    def units(self) -> list[Unit]:
+        return [b.unit for b in self.blocks if b.unit is not None]
+
+
+def _book_title(markdown: str) -> str:
+    head = markdown.partition("<!-- INFO END -->")[0]
+    titles = [l[2:].strip() for l in head.splitlines() if l.startswith("# ")]
+    return titles[1] if len(titles) > 1 else ""
+
+
+def _file_blocks(markdown: str, shift: int) -> list[Block]:
+    """The headings and units of one file, in order. Units come from parse_text (so the page shows
+    exactly what the engine parses); this pass only places the headings between them."""
+    _, units = parse_text(markdown)
+    blocks: list[Block] = []
+    queue = list(units)
+    if queue and queue[0].anchor == "preamble":
+        blocks.append(Block("unit", unit=queue.pop(0)))
+    body = markdown.partition("<!-- INFO END -->")[2]
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            blocks.append(Block("heading", level=min(6, level + shift), text=line.lstrip("#").strip()))
+        elif ARTICLE_RE.match(line) or ANCHOR_RE.match(line):
+            blocks.append(Block("unit", unit=queue.pop(0)))
+    if queue:  # parse_text and this pass disagree: never publish a page that drops text
+        raise RuntimeError(f"law_pages: {len(queue)} unit(s) not placed ({queue[0].anchor})")
+    return blocks
+
+
+@cache
+def load(law_id: str) -> LawText:
+    law = registry()[law_id]
+    multi = len(law.files) > 1
+    headers, books, blocks = [], [], []
+    for rel in law.files:
+        text = (LEGAL / rel).read_text("utf-8")
+        header, _ = parse_text(text)
+        headers.append(header)
+        book = _book_title(text)
+        books.append(book)
+        if multi and book:
+            blocks.append(Block("heading", level=2, text=book))
+        blocks.extend(_file_blocks(text, shift=1 if multi else 0))
+    return LawText(law, tuple(headers), tuple(books), tuple(blocks))
+
+
+@cache
+def anchors(law_id: str) -> frozenset[str]:
+    """Every unit anchor of a law, as printed on its statute page."""
+    return frozenset(u.anchor for u in load(law_id).units)
+
+
+def unit_text(law_id: str, anchor: str) -> Unit:
+    for u in load(law_id).units:
+        if u.anchor == anchor:
+            return u
+    raise KeyError(f"{law_id}#{anchor}")
+
+
+def _dates(law: Law) -> str:
+    if law.in_force_from and law.in_force_to:
+        return f"{law.in_force_from} 至 {law.in_force_to}"
+    if law.in_force_from:
+        return f"{law.in_force_from} 起"
+    if law.in_force_to:
+        return f"至 {law.in_force_to}"
+    return "见文本首部的日期"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def law_page(law_id: str) -> str:
+    lt = load(law_id)
+    law = lt.law
+    partial = law.confidence != "VERIFIED"
+    out: list[str] = [
+        "---",
+        f"title: {law.title}",
+        "---",
+        "",
+        f"# {law.title} {{#law-title}}",
+        "",
+        # One hidden element carries what cite.mjs needs to build a citation; no per-article script.
+        f'<div id="law-data" hidden data-law="{_attr(law.id)}" data-title="{_attr(law.title)}" '
+        f'data-version="{_attr(law.version)}" data-confidence="{_attr(law.confidence)}"></div>',
+        "",
+    ]
+    if partial:
+        out += [
+            '!!! warning "待核实"',
+            "",
+            f"    {_esc(PARTIAL_REASON)}",
+            "",
+        ]
+        if law.note:
+            out += [f"    {_esc(law.note)}", ""]
+    if len(law.files) > 1:
+        books = "、".join(b for b in lt.books if b)
+        out += [
+            '!!! note "只收录部分各编"',
+            "",
+            f"    本站只收录{_esc(law.short)}的{_esc(books)}三编（本题所涉条文所在的各编），其他各编未收录。"
+            "条文序号沿用法典全文的统一编号。",
+            "",
+        ]
+    # Version, dates and provenance, as a table (plain Markdown; cells escaped).
+    rows = [
+        ("简称", law.short),
+        ("类别", law.kind),
+        ("版本", law.version or "资料包未注明"),
+        ("施行", _dates(law)),
+        ("可信度", CONFIDENCE_LABELS.get(law.confidence, law.confidence)),
+        ("引用标识（示例）", f"{law.id}#{next((u.anchor for u in lt.units if u.anchor != 'preamble'), '')}"),
+    ]
+    if law.note and not partial:
+        rows.append(("说明", law.note))
+    out += ["| 项目 | 内容 |", "| --- | --- |"]
+    out += [f"| {k} | {_cell(v)} |" for k, v in rows]
+    out.append("")
+    for rel, header, book in zip(law.files, lt.headers, lt.books):
+        label = f"（{book}）" if len(law.files) > 1 and book else ""
+        out.append(f'<details class="law-header"><summary>文本首部与来源{_esc(label)}</summary>')
+        for line in header["dates"].splitlines():
+            out.append(f"<p>{_esc(line)}</p>")
+        source = header["source"].removeprefix("source:").strip()
+        out.append(f'<p class="law-source">来源：{_esc(source)}（本站副本：<code>legal/{_esc(rel)}</code>）</p>')
+        out += ["</details>", ""]
+    unit_level = min(6, max([b.level for b in lt.blocks if b.kind == "heading"] or [1]) + 1)
+    out.append(f'<script type="module" src="../../assets/cite.mjs"></script>')
+    out.append("")
+    n_heading = 0
+    for block in lt.blocks:
+        if block.kind == "heading":
+            n_heading += 1
+            out += [f"{'#' * block.level} {_heading(block.text)} {{#sec-{n_heading}}}", ""]
+            continue
+        u = block.unit
+        assert u is not None
+        h = f"h{unit_level}"
+        parts = [
+            '<section class="law-unit">',
+            f'<{h} id="{u.anchor}"><a class="law-unit__link" href="#{u.anchor}">{_esc(u.label)}</a>{_numeral(u.anchor)}</{h}>',
+            '<button type="button" class="law-cite" data-search-exclude>复制引用</button>',
+        ]
+        parts += [f"<p>{_esc(p)}</p>" for p in u.paragraphs]
+        parts.append("</section>")
+        out += ["\n".join(parts), ""]
+    return "\n".join(out)
+
+
+def _numeral(anchor: str) -> str:
+    """"第266条" beside "第二百六十六条": readers (and the search index) also use Arabic numerals."""
+    m = re.fullmatch(r"art-(\d+)(?:-(\d+))?", anchor)
+    if not m:
+        return ""
+    sub = f"之{m.group(2)}" if m.group(2) else ""
+    return f' <span class="law-unit__num">第{m.group(1)}条{sub}</span>'
+
+
+def _cell(text: str) -> str:
+    return _esc(text).replace("|", "&#124;").replace("\n", " ")
+
+
+def _heading(text: str) -> str:
+    # Headings are Markdown: neutralise characters that Markdown would read as markup.
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def index_page() -> str:
+    out = [
+        "---",
+        "title: 法条",
+        "---",
+        "",
+        "# 法条",
+        "",
+        "本站引用的每一部法律、司法解释和规章都有一页全文，每一条都有固定的链接（例如刑法第二百六十六条是 "
+        "`laws/xingfa/#art-266`，“之一”写作 `art-287-1`）。每条旁边的“复制引用”按钮会复制条文全文、"
+        "文本版本和本条链接。",
+        "",
+        "标注“待核实”的文本尚未在发布机关网站上核对原文，引用前请自行核对。",
+        "",
+        "| 文本 | 类别 | 版本 | 施行 | 可信度 | 说明 |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for law in registry().values():
+        out.append(
+            f"| [{_cell(law.title)}]({law.id}/index.md) | {_cell(law.kind)} | {_cell(law.version or '—')} | "
+            f"{_cell(_dates(law))} | {_cell(CONFIDENCE_LABELS.get(law.confidence, law.confidence))} | "
+            f"{_cell(law.note or '—')} |"
+        )
+    out.append("")
+    return "\n".join(out)
+
+
+# --- MkDocs hook -----------------------------------------------------------------------------------
+
+def on_files(files, config):  # type: ignore[no-untyped-def]
+    from mkdocs.structure.files import File
+
+    generated = {"laws/index.md": index_page()}
+    for law_id in registry():
+        generated[f"laws/{law_id}/index.md"] = law_page(law_id)
+    for src_uri, content in generated.items():
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, src_uri, content=content))
+    return files
