@@ -1,0 +1,116 @@
+// pyclient.mjs: the page-side API of the Python worker (pyworker.mjs). Tool pages import this.
+//
+//   import { startPython, onProgress, call, PythonError } from "../../assets/pyclient.mjs";
+//   onProgress(({ stage, detail, ready }) => ...);      // loading state, replayed to late listeners
+//   const result = await call("classify", { amount: "3500", province: "浙江" });
+//   // with bytes: await call("photo", { name: "a.jpg" }, [arrayBufferOrUint8Array])
+//
+// startPython(): idempotent; importing this module already calls it, so the worker starts loading
+//   Pyodide as soon as a page imports the client. Returns a promise of the "ready" message.
+// onProgress(cb): cb({stage, detail, ready, failed, version, timings}) on every state change, and
+//   at once with the current state. stage: "runtime" | "package" | "import" | "ready" | "failed".
+// call(fn, payload, blobs?): fn is a name of the Python registry (calculators/browser.py:
+//   classify, photo, deadlines, fees, platform, documents); payload a JSON-able object; blobs an
+//   optional array of ArrayBuffer / typed arrays (ArrayBuffers are transferred: do not reuse them).
+//   Resolves with the result object; rejects with a PythonError {field, message} (Chinese message,
+//   field null when not tied to one input). Calls made before the worker is ready wait for it.
+//
+// The wire protocol (for reference; use call()):
+//   page -> worker {id, fn, payload, blobs?}
+//   worker -> page {id, ok: true, result} | {id, ok: false, error: {field, message}}
+//   worker -> page {type: "progress", stage, detail} ... {type: "ready", version, timings}
+//                  | {type: "failed", error: {field, message}}
+
+export class PythonError extends Error {
+  constructor(field, message) {
+    super(message);
+    this.name = "PythonError";
+    this.field = field ?? null;
+  }
+}
+
+let worker = null;
+let readyPromise = null;
+let nextId = 1;
+const pending = new Map();
+const listeners = new Set();
+let state = { stage: "starting", detail: "正在启动计算器", ready: false, failed: false };
+
+function emit(patch) {
+  state = { ...state, ...patch };
+  for (const cb of listeners) {
+    try {
+      cb(state);
+    } catch (err) {
+      console.warn(err);
+    }
+  }
+}
+
+export function startPython() {
+  if (readyPromise) return readyPromise;
+  readyPromise = new Promise((resolve, reject) => {
+    try {
+      worker = new Worker(new URL("./pyworker.mjs", import.meta.url), { type: "module", name: "python" });
+    } catch (err) {
+      emit({ stage: "failed", failed: true, detail: "此浏览器不支持模块化 Web Worker，计算器无法运行。" });
+      reject(new PythonError(null, state.detail));
+      return;
+    }
+    worker.onmessage = (event) => {
+      const msg = event.data || {};
+      if (msg.type === "progress") {
+        emit({ stage: msg.stage, detail: msg.detail });
+      } else if (msg.type === "ready") {
+        emit({ stage: "ready", detail: "计算器已就绪", ready: true, version: msg.version, timings: msg.timings });
+        resolve(msg);
+      } else if (msg.type === "failed") {
+        emit({ stage: "failed", failed: true, detail: msg.error.message });
+        reject(new PythonError(null, msg.error.message));
+      } else if (msg.id !== undefined && pending.has(msg.id)) {
+        const { resolve: ok, reject: ko } = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.ok) ok(msg.result);
+        else ko(new PythonError(msg.error?.field, msg.error?.message || "计算失败。"));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      const message = "计算器加载失败（网络中断或浏览器不支持）。请刷新页面重试。";
+      emit({ stage: "failed", failed: true, detail: message });
+      for (const { reject: ko } of pending.values()) ko(new PythonError(null, message));
+      pending.clear();
+      reject(new PythonError(null, message));
+    };
+  });
+  readyPromise.catch(() => {});
+  return readyPromise;
+}
+
+export function onProgress(cb) {
+  listeners.add(cb);
+  try {
+    cb(state);
+  } catch (err) {
+    console.warn(err);
+  }
+  return () => listeners.delete(cb);
+}
+
+export function call(fn, payload = {}, blobs = []) {
+  startPython();
+  if (state.failed) return Promise.reject(new PythonError(null, state.detail));
+  const id = nextId++;
+  const list = Array.from(blobs || []);
+  const transfer = [];
+  for (const b of list) {
+    const buf = b instanceof ArrayBuffer ? b : b?.buffer;
+    if (buf instanceof ArrayBuffer && !transfer.includes(buf)) transfer.push(buf);
+  }
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, fn, payload, blobs: list }, transfer);
+  });
+}
+
+startPython();

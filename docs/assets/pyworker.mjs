@@ -1,0 +1,96 @@
+// The Python worker: a MODULE Web Worker that runs the `calculators` package in self-hosted Pyodide.
+// Protocol: see pyclient.mjs (the page-side API). Started by pyclient.mjs, never by a page directly.
+//
+// Every URL resolves against import.meta.url (this file is <site>/assets/pyworker.mjs), so the site
+// works under any sub-path. loadPyodide gets indexURL, packageBaseUrl and lockFileURL pointing at our
+// own <site>/pyodide/ copy: Pyodide's built-in CDN fallback is never used (and no package is loaded:
+// the calculators need only the standard library).
+
+const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
+const WHEEL_MANIFEST = new URL("py/manifest.json", import.meta.url).href;
+
+function progress(stage, detail) {
+  self.postMessage({ type: "progress", stage, detail });
+}
+
+async function sha256Hex(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function boot() {
+  const t0 = performance.now();
+  progress("runtime", "正在加载 Python 运行环境（首次约 6 MB，之后离线可用）");
+  const manifestPromise = fetch(WHEEL_MANIFEST).then((r) => {
+    if (!r.ok) throw new Error(`manifest ${r.status}`);
+    return r.json();
+  });
+  const { loadPyodide, version: pyodideVersion } = await import(new URL("pyodide.mjs", PYODIDE_DIR).href);
+  const pyodide = await loadPyodide({
+    indexURL: PYODIDE_DIR,
+    packageBaseUrl: PYODIDE_DIR,
+    lockFileURL: new URL("pyodide-lock.json", PYODIDE_DIR).href,
+    packages: [],
+    stdout: () => {},
+    stderr: (line) => console.warn("[python]", line),
+  });
+  const tRuntime = performance.now();
+  progress("package", "正在加载计算规则");
+  const manifest = await manifestPromise;
+  const response = await fetch(new URL(manifest.url, WHEEL_MANIFEST).href);
+  if (!response.ok) throw new Error(`wheel ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (manifest.sha256 && (await sha256Hex(bytes)) !== manifest.sha256) {
+    throw new Error("wheel hash mismatch");
+  }
+  pyodide.unpackArchive(bytes, "wheel");
+  progress("import", "正在准备计算器");
+  const browser = pyodide.pyimport("calculators.browser");
+  const dispatch = browser.dispatch;
+  const tReady = performance.now();
+  self.postMessage({
+    type: "ready",
+    version: { pyodide: pyodideVersion, calculators: manifest.version, wheel: manifest.sha256.slice(0, 12) },
+    timings: { runtime_ms: Math.round(tRuntime - t0), total_ms: Math.round(tReady - t0) },
+  });
+  return dispatch;
+}
+
+const ready = boot();
+ready.catch((err) => {
+  console.warn("python worker failed to start:", err && err.message);
+  self.postMessage({
+    type: "failed",
+    error: { field: null, message: "计算器无法在此浏览器中启动（需要支持 WebAssembly 和模块化 Web Worker 的现代浏览器）。" },
+  });
+});
+
+function asUint8(blob) {
+  if (blob instanceof Uint8Array) return blob;
+  if (blob instanceof ArrayBuffer) return new Uint8Array(blob);
+  if (ArrayBuffer.isView(blob)) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+  throw new TypeError("blob");
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data || {};
+  const id = msg.id;
+  let dispatch;
+  try {
+    dispatch = await ready;
+  } catch {
+    self.postMessage({ id, ok: false, error: { field: null, message: "计算器未能启动，无法计算。" } });
+    return;
+  }
+  let reply;
+  try {
+    const blobs = Array.isArray(msg.blobs) ? msg.blobs.map(asUint8) : [];
+    const payloadJson = JSON.stringify(msg.payload === undefined ? {} : msg.payload);
+    const out = JSON.parse(dispatch(String(msg.fn), payloadJson, blobs));
+    reply = out.ok ? { id, ok: true, result: out.result } : { id, ok: false, error: out.error };
+  } catch (err) {
+    console.warn("python worker request failed:", err && err.message);
+    reply = { id, ok: false, error: { field: null, message: "请求无法处理（数据格式不正确）。" } };
+  }
+  self.postMessage(reply);
+};

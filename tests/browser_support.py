@@ -1,0 +1,128 @@
+"""Shared machinery for the site and browser tests (tests/test_site_build.py,
+tests/test_browser_calculator.py, tests/test_pyodide_parity.py).
+
+- ``built_site()``: ``mkdocs build --strict`` of the real mkdocs.yml into a temp dir, once per test
+  process (cached); set ``CALC_SITE_DIR`` to reuse an already built site while iterating.
+- ``SiteServer``: a threaded static server on 127.0.0.1:<free port> with the MIME types a static host
+  must send (.mjs, .wasm), the worker CSP header on scripts (see site_hooks/security.py), a log
+  of every request, and a switch to go "offline" (refuse everything) for the service-worker tests.
+- ``launch_chromium(playwright)``: Debian's /usr/bin/chromium, headless, never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+sys.path.insert(0, str(ROOT / "site_hooks"))
+import security  # noqa: E402  (site_hooks/security.py: the worker CSP)
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+@functools.cache
+def build_result() -> tuple[Path, str]:
+    """(site dir, build log) of one strict build of the real site, shared by the whole session."""
+    prebuilt = os.environ.get("CALC_SITE_DIR")
+    if prebuilt:
+        return Path(prebuilt), "(prebuilt: CALC_SITE_DIR)"
+    out = Path(tempfile.mkdtemp(prefix="site-test-")) / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise BuildFailed(f"mkdocs build --strict failed (exit {proc.returncode}):\n{log[-4000:]}")
+    return out, log
+
+
+def built_site() -> Path:
+    return build_result()[0]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".html": "text/html; charset=utf-8",
+    }
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def end_headers(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.endswith((".mjs", ".js")):
+            # What a host should send for scripts, and what a worker is governed by: the page meta
+            # policy does not reach a same-origin worker (site_hooks/security.py).
+            self.send_header("Content-Security-Policy", security.WORKER_CSP)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        server = self.server
+        server.requests.append(self.path)  # type: ignore[attr-defined]
+        if server.offline:  # type: ignore[attr-defined]
+            self.connection.close()
+            return
+        super().do_GET()
+
+
+class SiteServer:
+    """Serve a directory on 127.0.0.1:<free port> in a background thread."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_Handler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.httpd.requests = []  # type: ignore[attr-defined]
+        self.httpd.offline = False  # type: ignore[attr-defined]
+        self.port = self.httpd.server_address[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def requests(self) -> list[str]:
+        return self.httpd.requests  # type: ignore[attr-defined]
+
+    def set_offline(self, value: bool) -> None:
+        self.httpd.offline = value  # type: ignore[attr-defined]
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
