@@ -1,0 +1,103 @@
+"""Civil track: what the merchant can claim from a buyer who obtained a refund by fraud.
+
+欺诈 (总则编解释第二十一条) -> revocation (民法典第一百四十八条; periods 第一百五十二条) -> return and
+damages (第一百五十七条); alternatively 不当得利 (第九百八十五、九百八十七条) or tort (第一千一百六十五、
+一千一百八十四条); limitation (第一百八十八条). Periods follow 民法典第二百零一至二百零三条: the start day
+is not counted, a year or month period ends on the corresponding day (the last day of the month if
+there is none); a public holiday at the end extends it, which cannot be known offline (warned).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .administrative import add_months
+from .facts import Facts, money
+from .result import CivilResult, Trail
+from .ruleset import Ruleset
+
+
+def period_end(start: date, years: int = 0, months: int = 0) -> date:
+    return add_months(start, years * 12 + months)
+
+
+def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
+    cv = rs.civil
+    periods = {p["code"]: p for p in cv["periods"]}
+    amount = money(facts.amount) or "0.00"
+
+    trail.step("civil", "伪造损坏照片申请退款，是故意告知虚假情况、使商家（或平台）基于错误认识同意退款，符合欺诈的界定；"
+                        "民事活动应当遵循诚信原则。", [cv["fraud_definition"]["citation"], cv["good_faith"]["citation"]])
+    trail.step("civil", "受欺诈方（商家）有权请求人民法院或者仲裁机构撤销因欺诈作出的同意退款等民事法律行为；被撤销的行为自始没有法律约束力。"
+                        "如果退款是平台直接处理、不是商家自己作出的意思表示，撤销的对象不明确，更适合主张不当得利或者侵权赔偿。",
+               [cv["revocation"]["citation"], cv["revocation"]["effect_citation"]])
+
+    known = facts.known_date
+    act = facts.act_date
+    p1, p5 = periods["revocation_known"], periods["revocation_absolute"]
+    lim, lim20 = periods["limitation"], periods["limitation_max"]
+    five_end = period_end(act, years=p5["years"])
+    twenty_end = period_end(act, years=lim20["years"])
+    revocation: dict[str, Any] = {
+        "known_date": known.isoformat() if known else None,
+        "one_year_last_day": None, "five_year_last_day": five_end.isoformat(),
+        "expired_at_decision": None, "citations": [p1["citation"]],
+    }
+    limitation: dict[str, Any] = {
+        "years": lim["years"], "known_date": known.isoformat() if known else None, "last_day": None,
+        "max_last_day": twenty_end.isoformat(), "expired_at_decision": None, "citations": [lim["citation"]],
+    }
+    if known is not None:
+        one_end = min(period_end(known, years=p1["years"]), five_end)
+        three_end = period_end(known, years=lim["years"])
+        revocation["one_year_last_day"] = one_end.isoformat()
+        revocation["expired_at_decision"] = facts.decision_date > one_end
+        limitation["last_day"] = min(three_end, twenty_end).isoformat()
+        limitation["expired_at_decision"] = facts.decision_date > min(three_end, twenty_end)
+        trail.step("civil", f"撤销权期间：自知道或者应当知道撤销事由之日（{known.isoformat()}）起一年，最后一日约为 {one_end.isoformat()}；"
+                            f"无论何时知道，自行为发生之日起五年（约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
+                            + ("按处理日期，一年期间已经届满。" if revocation["expired_at_decision"] else ""),
+                   [p1["citation"], "minfadian#art-201", "minfadian#art-202"])
+        trail.step("civil", f"诉讼时效三年，自知道或者应当知道权利受到损害以及义务人之日起计算，约至 {limitation['last_day']}；"
+                            f"自权利受到损害之日起超过二十年的不予保护。",
+                   [lim["citation"], "minfadian#art-201", "minfadian#art-202"])
+        if known > act:
+            trail.warn("known_date_obligor", "诉讼时效从同时知道受到损害和知道义务人（买家是谁）之日起算：如果当时还不知道买家身份，起算日会更晚。",
+                       [lim["citation"]], "civil")
+    else:
+        trail.step("civil", f"撤销权期间：自知道或者应当知道撤销事由之日起一年；自行为发生之日起五年（约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
+                            "诉讼时效三年，自知道或者应当知道权利受到损害以及义务人之日起计算。没有填写商家知道受骗的日期，无法算出具体到期日。",
+                   [p1["citation"], lim["citation"]])
+        trail.warn("known_date_missing", "填写商家发现受骗的日期（known_date），可以算出撤销权一年期间和三年诉讼时效的到期日。",
+                   [p1["citation"], lim["citation"]], "civil")
+    trail.warn("holiday_extension", cv["period_rules"]["holiday"], ["minfadian#art-203"], "civil")
+
+    rem = cv["remedies"]
+    remedies = [
+        {"code": "restitution", "text": f"撤销后，买家应当返还因此取得的财产（本案 {amount} 元退款；商品不能返还的折价补偿），有过错的买家还应赔偿商家因此受到的损失。",
+         "citations": [rem["restitution"]["citation"]]},
+        {"code": "unjust_enrichment", "text": "也可以主张不当得利：得利人没有法律根据取得利益，明知的还应返还利益并依法赔偿损失。",
+         "citations": list(rem["unjust_enrichment"]["citations"])},
+        {"code": "tort", "text": "也可以主张侵权：故意侵害商家财产造成损害的，按损失发生时的市场价格或者其他合理方式赔偿。",
+         "citations": list(rem["tort"]["citations"])},
+    ]
+    for r in remedies:
+        trail.step("civil", r["text"], r["citations"])
+    consumer = {"text": cv["consumer_law"]["note"], "citations": list(cv["consumer_law"]["citations"])}
+    trail.step("civil", consumer["text"], consumer["citations"])
+
+    what_changes = [
+        "退款是商家自己同意的，还是平台直接判定的（影响撤销还是不当得利、侵权）。",
+        "商家知道受骗和知道买家身份的日期（决定一年撤销期间和三年诉讼时效何时届满）。",
+        "商品是否仍在买家手中（能否返还或只能折价补偿）。",
+        "有无证明照片伪造的证据（原图、元数据、AI 标识、与商品不符之处）。",
+    ]
+    summary = f"商家可以主张返还 {amount} 元退款（或折价补偿）并赔偿损失：依据是欺诈的撤销、不当得利或者侵权。"
+    return CivilResult(
+        summary=summary,
+        fraud={"definition": cv["fraud_definition"]["text"], "citations": [cv["fraud_definition"]["citation"], cv["revocation"]["citation"]]},
+        amount_to_recover_yuan=amount, revocation=revocation, limitation=limitation, remedies=remedies,
+        consumer_law=consumer, what_changes=what_changes,
+        citations=[cv["revocation"]["citation"], rem["restitution"]["citation"], lim["citation"]],
+    )

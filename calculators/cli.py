@@ -1,0 +1,335 @@
+"""Command line: ``python -m calculators classify | batch | <tool> ...``.
+
+classify  facts as JSON on stdin, or ``--facts FILE``, or flags (``--amount 3500 --province 浙江
+          --act-date 2026-03-01``); prints the result as JSON (UTF-8, Chinese not escaped) or, with
+          ``--format text``, a readable Chinese explanation. Bad input: exit 2 and
+          ``{"error": {"field": ..., "message": ...}}`` on stdout.
+batch     ``FILE.csv``: one case a row, the header names the facts; circumstances and claims are
+          separated by ";" or "、". Streams one JSON line a row: by default the key fields
+          (``--full`` for the whole result); a bad row gives ``{"row": n, "error": {...}}`` and the
+          batch goes on. Exit 0 unless the file cannot be read.
+<tool>    the merchant tools (photo, deadlines, fees, platform, documents) live in their own modules,
+          imported only when called; see ``TOOL_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import os
+import sys
+from datetime import date
+from typing import Any, TextIO
+
+from .facts import FactsError, parse_date
+
+TOOL_COMMANDS: dict[str, str] = {
+    "photo": "calculators.toolkit.photo.cli",
+    "deadlines": "calculators.toolkit.deadlines",
+    "fees": "calculators.toolkit.fees",
+    "platform": "calculators.toolkit.platform_review",
+    "documents": "calculators.toolkit.documents",
+}
+
+USAGE = """用法：
+  python -m calculators classify [--facts FILE | --amount 金额 --province 省份 ...] [--format json|text]
+  python -m calculators batch FILE.csv [--full] [--today YYYY-MM-DD]
+  python -m calculators {tools} ...
+""".format(tools=" | ".join(TOOL_COMMANDS))
+
+TIER_TEXT = {"none": "未达到“数额较大”", "large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大",
+             "uncertain": "不确定"}
+
+
+def _out(obj: Any, stream: TextIO, indent: int | None = 2) -> None:
+    stream.write(json.dumps(obj, ensure_ascii=False, indent=indent))
+    stream.write("\n")
+
+
+def _error(field: str | None, message: str) -> dict[str, Any]:
+    return {"error": {"field": field, "message": message}}
+
+
+def _today(value: str | None) -> date:
+    if value:
+        return parse_date(value, "today")
+    return date.today()  # the thin layer that reads the clock
+
+
+# ---- classify -----------------------------------------------------------------------------------
+
+def _classify_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m calculators classify", add_help=True,
+                                description="按事实计算刑事、行政、民事三方面的结论（法律信息，不是法律意见）。")
+    p.add_argument("--facts", help="JSON 文件（事实对象）；不给且没有其他参数时从标准输入读取")
+    p.add_argument("--amount", help="金额（元），如 3500、3,500、1.2万")
+    p.add_argument("--claims", help="多笔退款金额，用 ; 分隔")
+    p.add_argument("--province", help="省份名称、简称或行政区划代码")
+    p.add_argument("--region", help="城市（广东分两类地区）")
+    p.add_argument("--act-date", dest="act_date", help="行为日期 YYYY-MM-DD")
+    p.add_argument("--decision-date", dest="decision_date", help="处理日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--known-date", dest="known_date", help="商家知道受骗的日期")
+    p.add_argument("--discovery-date", dest="discovery_date", help="公安机关发现（接到报案）的日期")
+    p.add_argument("--attempt", action="store_true", help="退款申请未成功（未遂）")
+    p.add_argument("--circumstance", action="append", default=[], help="情节代码，可重复")
+    p.add_argument("--today", help="把这一天当作今天（便于复现）")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    return p
+
+
+class _ArgError(Exception):
+    pass
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _ArgError(message)
+
+
+def _facts_from_args(ns: argparse.Namespace, stdin: TextIO) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    if ns.facts:
+        try:
+            with open(ns.facts, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise FactsError(None, f"无法读取事实文件 {ns.facts}：{exc.strerror or exc}") from None
+        facts = _parse_json(text)
+    flags = {k: getattr(ns, k) for k in ("amount", "claims", "province", "region", "act_date", "decision_date",
+                                         "known_date", "discovery_date")}
+    given = {k: v for k, v in flags.items() if v is not None}
+    if ns.attempt:
+        given["refund_obtained"] = False
+    if ns.circumstance:
+        given["circumstances"] = [c for item in ns.circumstance for c in item.replace("、", ";").split(";") if c.strip()]
+    if not ns.facts and not given:
+        facts = _parse_json(stdin.read())
+    facts.update(given)
+    return facts
+
+
+def _parse_json(text: str) -> dict[str, Any]:
+    if not text.strip():
+        raise FactsError(None, "没有收到事实：请在标准输入提供 JSON 对象，或使用 --amount 等参数。")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FactsError(None, f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：请提供形如 {{\"amount\": \"3500\"}} 的对象。") from None
+    if not isinstance(data, dict):
+        raise FactsError(None, "输入的 JSON 应当是一个对象，例如 {\"amount\": \"3500\", \"province\": \"浙江\"}。")
+    return data
+
+
+def _yuan(s: str | None) -> str:
+    return "" if s is None else (s[:-3] if s.endswith(".00") else s) + "元"
+
+
+def render_text(r: dict[str, Any]) -> str:
+    c, a, v = r["criminal"], r["administrative"], r["civil"]
+    cites = r["citations"]
+
+    def refs(ids: list[str]) -> str:
+        return "（" + "、".join(cites[i]["label"] for i in ids if i in cites) + "）" if ids else ""
+
+    lines = [f"金额：{r['amount_yuan']} 元　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
+    tier = TIER_TEXT.get(c["tier"], c["tier"])
+    lines.append(f"【刑事】诈骗罪数额档次：{tier}")
+    if len(c["possible_tiers"]) > 1:
+        lines.append("　可能的档次：" + "、".join(TIER_TEXT[t] for t in c["possible_tiers"]))
+    if c["sentence"]:
+        lines.append(f"　法定刑：{c['sentence']}")
+    if c["limitation_years"]:
+        lines.append(f"　追诉期限：{c['limitation_years']} 年")
+    if c["non_prosecution_possible"]:
+        lines.append("　诈骗案件解释第三条：可能不起诉或者免予刑事处罚（需认罪、悔罪）")
+    applies = {True: "适用", False: "不适用（可能构成犯罪）", "conditional": "如不作为犯罪追究，则适用"}[a["applies"]]
+    lines += ["", f"【行政】治安管理处罚法：{applies}；文本：{a['law_version']}"]
+    for ver in a["versions"]:
+        fine = ("或者" if ver["fine_alone_possible"] else "可以并处") + f"{_yuan(ver['fine_max_yuan'])}以下罚款"
+        lines.append(f"　{ver['label']}{ver['article']}：拘留{ver['detention_days'][0]}-{ver['detention_days'][1]}日，{fine}；"
+                     f"情节较重：拘留{ver['serious']['detention_days'][0]}-{ver['serious']['detention_days'][1]}日，"
+                     f"可以并处{_yuan(ver['serious']['fine_max_yuan'])}以下罚款")
+    lines.append(f"　发现期限：自行为日起六个月，约至 {a['discovery_period']['last_day']}")
+    lines += ["", f"【民事】{v['summary']}"]
+    for m in v["remedies"]:
+        lines.append(f"　· {m['text']}{refs(m['citations'])}")
+    lines += ["", "推理步骤："]
+    for i, s in enumerate(r["steps"], 1):
+        lines.append(f"{i}. {s['text']}{refs(s['citations'])}")
+    if r["warnings"]:
+        lines += ["", "待核实与可能改变结论的事实："]
+        for w in r["warnings"]:
+            lines.append(f"! {w['text']}{refs(w['citations'])}")
+    if r.get("similar_cases"):
+        lines += ["", "相似的真实案例（仅作参照，不是预测）："]
+        for sc in r["similar_cases"]:
+            lines.append(f"- {sc['id']} {sc['title']}：{sc['amount_text']}；{sc['outcome']}")
+    lines += ["", r["disclaimer"]]
+    return "\n".join(lines)
+
+
+def cmd_classify(argv: list[str], stdin: TextIO, stdout: TextIO) -> int:
+    from .engine import classify
+
+    parser = _classify_parser()
+    quiet = _QuietParser(prog=parser.prog, add_help=False)
+    for action in parser._actions:
+        if action.dest == "help":
+            continue
+        quiet._add_action(action)
+    if any(a in ("-h", "--help") for a in argv):
+        parser.print_help(stdout)
+        return 0
+    try:
+        ns = quiet.parse_args(argv)
+        today = _today(ns.today)
+        facts = _facts_from_args(ns, stdin)
+        result = classify(facts, today=today).to_dict()
+    except _ArgError as exc:
+        _out(_error(None, f"命令行参数错误：{exc}"), stdout)
+        return 2
+    except FactsError as exc:
+        _out(exc.to_dict(), stdout)
+        return 2
+    if ns.format == "text":
+        stdout.write(render_text(result) + "\n")
+    else:
+        _out(result, stdout)
+    return 0
+
+
+# ---- batch ------------------------------------------------------------------------------------------
+
+LIST_FIELDS = ("circumstances", "claims")
+
+
+def _row_facts(row: dict[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None:
+            raise FactsError(None, "这一行的列数多于表头。")
+        key = key.strip()
+        if value is None:
+            continue
+        value = value.strip()
+        if value == "":
+            continue
+        if key in LIST_FIELDS:
+            facts[key] = [x.strip() for x in value.replace("、", ";").replace("；", ";").split(";") if x.strip()]
+        else:
+            facts[key] = value
+    return facts
+
+
+def compact(r: dict[str, Any]) -> dict[str, Any]:
+    c, a = r["criminal"], r["administrative"]
+    return {
+        "amount_yuan": r["amount_yuan"],
+        "criminal": {"tier": c["tier"], "possible_tiers": c["possible_tiers"], "thresholds_yuan": c["thresholds_yuan"],
+                     "limitation_years": c["limitation_years"], "non_prosecution_possible": c["non_prosecution_possible"]},
+        "administrative": {"applies": a["applies"], "law_version": a["law_version"], "article": a["article"],
+                           "detention_days": a["detention_days"], "fine_max_yuan": a["fine_max_yuan"]},
+        "warnings": [w["code"] for w in r["warnings"]],
+        "as_of": r["as_of"], "rules_version": r["rules_version"],
+    }
+
+
+def cmd_batch(argv: list[str], stdout: TextIO) -> int:
+    from .engine import classify
+    from .ruleset import load
+
+    p = _QuietParser(prog="python -m calculators batch", add_help=False)
+    p.add_argument("file")
+    p.add_argument("--full", action="store_true")
+    p.add_argument("--today")
+    try:
+        ns = p.parse_args(argv)
+        today = _today(ns.today)
+    except _ArgError as exc:
+        _out(_error(None, f"命令行参数错误：{exc}。{USAGE}"), stdout)
+        return 2
+    except FactsError as exc:
+        _out(exc.to_dict(), stdout)
+        return 2
+    try:
+        fh = open(ns.file, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        _out(_error("file", f"无法读取文件 {ns.file}：{exc.strerror or exc}"), stdout)
+        return 2
+    rs = load()
+    dumps = json.dumps
+    write = stdout.write
+    with fh:
+        try:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames
+        except (csv.Error, UnicodeDecodeError) as exc:
+            _out(_error("file", f"无法读取 CSV 表头：{exc}"), stdout)
+            return 2
+        if not header:
+            _out(_error("file", "CSV 文件是空的（没有表头）。"), stdout)
+            return 2
+        n = 0
+        while True:
+            n += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, UnicodeDecodeError) as exc:
+                write(dumps({"row": n, "error": {"field": None, "message": f"这一行无法解析：{exc}"}}, ensure_ascii=False) + "\n")
+                continue
+            try:
+                result = classify(_row_facts(row), today=today, rs=rs).to_dict()
+            except FactsError as exc:
+                write(dumps({"row": n, **exc.to_dict()}, ensure_ascii=False) + "\n")
+                continue
+            line = {"row": n, **(result if ns.full else compact(result))}
+            write(dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
+# ---- dispatch ---------------------------------------------------------------------------------------
+
+def run_tool(name: str, argv: list[str], stdout: TextIO) -> int:
+    module_name = TOOL_COMMANDS[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            _out(_error(None, f"工具“{name}”尚未安装（找不到模块 {module_name}）。"), stdout)
+            return 2
+        raise
+    main_fn = getattr(module, "main", None)
+    if main_fn is None:
+        _out(_error(None, f"工具“{name}”没有命令行入口（{module_name}.main）。"), stdout)
+        return 2
+    return int(main_fn(argv) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "classify":
+            return cmd_classify(rest, sys.stdin, sys.stdout)
+        if command == "batch":
+            return cmd_batch(rest, sys.stdout)
+        if command in TOOL_COMMANDS:
+            return run_tool(command, rest, sys.stdout)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    _out(_error(None, f"未知的子命令“{command}”。{USAGE}"), sys.stdout)
+    return 2
