@@ -69,7 +69,7 @@ DATE_FIELDS: dict[str, str] = {
     "today": "今天的日期",
 }
 # query parameters of the calculator that the documents accept (and the ones they do not use)
-CALCULATOR_KEYS = {"amount", "province", "region", "act", "decision", "attempt", "c"}
+CALCULATOR_KEYS = {"amount", "province", "region", "act", "decision", "attempt", "c", "tier"}
 OTHER_KEYS = {"kinds", "evidence", "merchant_agreed", "other_loss", "docx"}
 
 

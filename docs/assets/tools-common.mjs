@@ -1,0 +1,130 @@
+// Shared helpers of the merchant tool pages (deadlines, fees, platform, documents).
+// Everything is rendered with createElement / textContent, never innerHTML built from input.
+import { onProgress } from "./pyclient.mjs";
+
+export const SITE_ROOT = new URL("../", import.meta.url);
+
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function todayISO() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function citationLink(id, citations) {
+  const c = (citations && citations[id]) || {};
+  const label = c.label || id;
+  if (!c.url) return el("span", { class: "calc-cite", text: label });
+  const a = el("a", { class: "calc-cite", href: new URL(c.url, SITE_ROOT).href, text: label, title: c.title || label });
+  if (c.confidence && c.confidence !== "VERIFIED") a.append(el("span", { class: "calc-pending", text: "（待核实）" }));
+  return a;
+}
+
+export function citeList(ids, citations) {
+  if (!ids || !ids.length) return null;
+  const span = el("span", { class: "calc-cites" }, "依据：");
+  [...new Set(ids)].forEach((id, i) => {
+    if (i) span.append("、");
+    span.append(citationLink(id, citations));
+  });
+  return span;
+}
+
+// Loading state of the Python worker -> a status line and a progress bar.
+export function bindStatus(statusEl, progressEl, resultEl) {
+  const order = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
+  onProgress((s) => {
+    if (s.failed) {
+      statusEl.textContent = s.detail || "计算器加载失败。";
+      statusEl.parentElement?.classList.add("calc-failed");
+      resultEl?.setAttribute("data-state", "failed");
+      return;
+    }
+    if (s.ready) {
+      statusEl.parentElement.hidden = true;
+      return;
+    }
+    statusEl.textContent = `${s.detail || "正在加载"}……（首次打开需要下载计算组件，之后可离线使用）`;
+    if (progressEl) progressEl.value = order[s.stage] ?? 0;
+  });
+}
+
+// Show a PythonError {field, message} next to its field (an element id "err-<field>"), or in `general`.
+export function clearErrors(root) {
+  for (const p of root.querySelectorAll(".calc-error")) {
+    p.hidden = true;
+    p.textContent = "";
+  }
+  for (const i of root.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
+}
+
+export function showError(root, err, general) {
+  const field = err && err.field;
+  const message = (err && err.message) || "计算失败。";
+  const target = field ? root.querySelector(`#err-${CSS.escape(field)}`) : null;
+  if (target) {
+    target.textContent = message;
+    target.hidden = false;
+    const input = root.querySelector(`[name="${CSS.escape(field)}"]`);
+    if (input) input.setAttribute("aria-invalid", "true");
+  } else {
+    general.textContent = message;
+    general.hidden = false;
+  }
+}
+
+export function base64ToBytes(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// Offer bytes or text as a file download (a blob: URL; nothing leaves the browser).
+export function download(data, filename, mime) {
+  const blob = new Blob([data], { type: mime });
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+    a.remove();
+  }, 1000);
+}
+
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}
+
+export function notesList(notes, citations) {
+  if (!notes || !notes.length) return null;
+  const ul = el("ul", { class: "tool-notes" });
+  for (const n of notes) {
+    const li = el("li", {}, el("span", { text: n.text }));
+    if (n.pending) li.classList.add("tool-pending");
+    const c = citeList(n.citations, citations);
+    if (c) li.append(" ", c);
+    ul.append(li);
+  }
+  return ul;
+}
