@@ -420,3 +420,27 @@ for _row in ruleset.thresholds_table():
         VALUES[f"province.{_key}.{_tier}"] = (lambda k=_key, t=_tier: yuan(next(
             r[t] for r in ruleset.thresholds_table()
             if r["short"] + (f"-{r['region']}" if r["region"] else "") == k)))
+
+
+@table("threshold_dates")
+def _threshold_dates(src_uri: str) -> str:
+    """Provincial standards that have a date in the pack, oldest first (for the change log)."""
+    rows = []
+    for row in sorted((r for r in _threshold_rows() if r["from"]), key=lambda r: (r["from"], r["code"])):
+        if row["region"] and row["region"] != "class1":
+            continue
+        rows.append([row["from"], md_cell(row["name"]), md_cell(_place(row["document"])), md_cell(_conf(row))])
+    return md_table(["日期", "地区", "文件", "可信度"], rows)
+
+
+@table("law_dates")
+def _law_dates(src_uri: str) -> str:
+    """Texts of the registry with an in-force date (start or end), in date order."""
+    events = []
+    for law in registry().values():
+        if law.in_force_from:
+            events.append((law.in_force_from, f"[[{law.id}]] 施行"))
+        if law.in_force_to:
+            events.append((law.in_force_to, f"[[{law.id}]] 适用至此日"))
+    events.sort()
+    return md_table(["日期", "变化"], [[d, e] for d, e in events])
