@@ -1,0 +1,134 @@
+"""Photo check: is the buyer's photo a re-use of the merchant's own photo, where was it edited, and
+what does its metadata say (EXIF, PNG text, XMP, C2PA, the AIGC implicit label).
+
+Entry points:
+- :func:`check_files` (CLI): decode the files with our own PNG/JPEG decoders (see png.py and jpeg.py
+  for why pure Python), analyse, return the result dict; raises :class:`PhotoError`.
+- :func:`browser_entry` (Pyodide worker): the page decodes with the canvas and sends RGBA pixels plus
+  the original file bytes; the analysis code is the same.
+"""
+
+from __future__ import annotations
+
+import time
+
+from . import jpeg, png
+from .analysis import Photo, compare
+from .errors import MAX_FILE_BYTES, DecodeError, PhotoError
+from .metadata import read_metadata
+from .pixels import Raster
+from .report import NOTES, citations, signals
+
+__all__ = ["PhotoError", "analyse", "browser_entry", "check_files", "load_photo"]
+
+MAX_REFERENCES = 12
+DECODE_LONG_SIDE = 512   # the CLI decodes JPEGs at the smallest 1/8..1 scale with at least this long side
+
+
+def _sniff(data: bytes) -> str:
+    if png.is_png(data):
+        return "png"
+    if jpeg.is_jpeg(data) or data[:2] == b"\xff\xd8":
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
+        return "heic"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    return ""
+
+
+def load_photo(data: bytes, field: str, name: str) -> Photo:
+    """Decode a file for the CLI; every failure becomes PhotoError(field, Chinese message)."""
+    if not data:
+        raise PhotoError(field, f"“{name}”是空文件。")
+    if len(data) > MAX_FILE_BYTES:
+        raise PhotoError(field, f"“{name}”有 {len(data) / 1048576:.1f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限。请先缩小或压缩图片。")
+    kind = _sniff(data)
+    try:
+        if kind == "png":
+            raster = png.decode(data)
+            return Photo(name, raster, raster.width, raster.height, data)
+        if kind == "jpeg":
+            raster, w, h = jpeg.decode(data, DECODE_LONG_SIDE)
+            return Photo(name, raster, w, h, data)
+    except DecodeError as exc:
+        raise PhotoError(field, f"“{name}”无法读取：{exc}") from None
+    except (ValueError, IndexError, KeyError, OverflowError, MemoryError, RecursionError):
+        raise PhotoError(field, f"“{name}”无法读取：文件已损坏或不完整。") from None
+    if kind in ("webp", "heic", "gif"):
+        raise PhotoError(field, f"“{name}”是 {kind.upper()} 图片，命令行版只能读取 PNG 和 JPEG；请在网页版中检查，或先另存为 JPEG/PNG。")
+    raise PhotoError(field, f"“{name}”不是可以读取的图片（只支持 PNG 和 JPEG 文件）。")
+
+
+def analyse(claim: Photo, refs: list[Photo]) -> dict:
+    t0 = time.perf_counter()
+    result = compare(claim, refs)
+    meta = read_metadata(claim.data) if claim.data else []
+    out = {
+        "claim": {"name": claim.name, "width": claim.width, "height": claim.height},
+        "reuse": result["reuse"],
+        "edited_regions": result["edited_regions"],
+        "heatmap": result["heatmap"],
+        "alignment_trusted": result["alignment_trusted"],
+        "hashes": result["hashes"],
+        "metadata": meta,
+        "signals": signals(result, meta, len(refs)),
+        "notes": list(NOTES),
+        "citations": citations(),
+    }
+    out["timing_ms"] = round((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def check_files(claim: tuple[str, bytes], references: list[tuple[str, bytes]]) -> dict:
+    if len(references) > MAX_REFERENCES:
+        raise PhotoError("reference", f"参考照片最多 {MAX_REFERENCES} 张。")
+    c = load_photo(claim[1], "claim", claim[0])
+    refs = [load_photo(data, "reference", name) for name, data in references]
+    return analyse(c, refs)
+
+
+def _raster_from_payload(item: object, rgba: object, field: str) -> tuple[str, Raster, int, int]:
+    if not isinstance(item, dict):
+        raise PhotoError(field, "照片信息缺失。")
+    name = str(item.get("name") or ("买家照片" if field == "claim" else "参考照片"))
+    try:
+        w, h = int(item["width"]), int(item["height"])
+        scale = float(item.get("scale") or 1.0)
+    except (KeyError, TypeError, ValueError):
+        raise PhotoError(field, f"“{name}”的尺寸信息无效。") from None
+    data = bytes(rgba) if rgba is not None else b""
+    if w <= 0 or h <= 0 or w * h > 4_000_000 or len(data) != w * h * 4:
+        raise PhotoError(field, f"“{name}”的像素数据不完整，请重新选择图片。")
+    if not 0 < scale <= 100:
+        raise PhotoError(field, f"“{name}”的缩放比例无效。")
+    raster = Raster.from_rgba(w, h, data)
+    return name, raster, max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def browser_entry(payload: dict, blobs: list) -> dict:
+    """Pyodide entry: payload = {claim: {name, width, height, scale}, references: [...]}, blobs =
+    [claimRGBA, claimFileBytes, ref1RGBA, ref1FileBytes, ...]; ``scale`` = original / sent size.
+    Returns the result dict; raises PhotoError for bad input (the worker turns it into {field, message})."""
+    if not isinstance(payload, dict):
+        raise PhotoError("claim", "请求格式无效。")
+    refs_meta = payload.get("references") or []
+    if not isinstance(refs_meta, list):
+        raise PhotoError("reference", "参考照片列表格式无效。")
+    if len(refs_meta) > MAX_REFERENCES:
+        raise PhotoError("reference", f"参考照片最多 {MAX_REFERENCES} 张。")
+    blobs = list(blobs or [])
+    if len(blobs) < 2 + 2 * len(refs_meta):
+        raise PhotoError("claim", "照片数据不完整，请重新选择图片。")
+    name, raster, ow, oh = _raster_from_payload(payload.get("claim"), blobs[0], "claim")
+    claim_bytes = bytes(blobs[1]) if blobs[1] is not None else b""
+    if len(claim_bytes) > MAX_FILE_BYTES:
+        raise PhotoError("claim", f"“{name}”超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
+    claim = Photo(name, raster, ow, oh, claim_bytes or None)
+    refs = []
+    for i, meta in enumerate(refs_meta):
+        rname, rr, rw, rh = _raster_from_payload(meta, blobs[2 + 2 * i], "reference")
+        refs.append(Photo(rname, rr, rw, rh, None))
+    return analyse(claim, refs)

@@ -1,0 +1,220 @@
+"""PNG decoder (standard library only: zlib and struct).
+
+Why a decoder of our own: the ``calculators`` package must run unchanged in CPython and in Pyodide,
+with no native dependency (no Pillow). In the browser the page decodes photos with the canvas
+(createImageBitmap), so this code serves the CLI and the tests; it is written for clarity and
+bounded work, not for speed.
+
+Supported: colour types 0 (grey), 2 (RGB), 3 (palette, with tRNS), 4 (grey+alpha), 6 (RGBA); bit
+depths 1, 2, 4, 8 and 16 (16-bit samples keep their high byte); Adam7 interlace. Every chunk CRC is
+checked; a truncated or corrupt file raises :class:`DecodeError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+from .errors import MAX_PIXELS, MAX_SIDE, DecodeError
+from .pixels import Raster
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def is_png(data: bytes) -> bool:
+    return data[:8] == SIGNATURE
+
+
+def iter_chunks(data: bytes, check_crc: bool = True):
+    """Yield (type, payload) for each chunk; raise DecodeError on a truncated or corrupt chunk."""
+    if not is_png(data):
+        raise DecodeError("不是 PNG 文件（文件头不符）。")
+    pos = 8
+    n = len(data)
+    while True:
+        if pos + 8 > n:
+            raise DecodeError("PNG 文件不完整（缺少 IEND 结束块），可能在传输中被截断。")
+        length, = struct.unpack(">I", data[pos:pos + 4])
+        ctype = data[pos + 4:pos + 8]
+        if length > 0x7FFFFFFF or pos + 12 + length > n:
+            raise DecodeError("PNG 文件不完整或已损坏（数据块长度超出文件）。")
+        payload = data[pos + 8:pos + 8 + length]
+        if check_crc:
+            crc, = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+            if zlib.crc32(ctype + payload) & 0xFFFFFFFF != crc:
+                raise DecodeError("PNG 文件已损坏（数据块校验码不符）。")
+        try:
+            name = ctype.decode("ascii")
+        except UnicodeDecodeError:
+            raise DecodeError("PNG 文件已损坏（数据块类型无效）。") from None
+        yield name, payload
+        pos += 12 + length
+        if name == "IEND":
+            return
+
+
+def read_header(data: bytes) -> tuple[int, int]:
+    """(width, height) from IHDR without decoding the pixels."""
+    for name, payload in iter_chunks(data, check_crc=False):
+        if name != "IHDR" or len(payload) != 13:
+            raise DecodeError("PNG 文件已损坏（第一个数据块不是 IHDR）。")
+        w, h = struct.unpack(">II", payload[:8])
+        return w, h
+    raise DecodeError("PNG 文件已损坏。")
+
+
+def _unfilter(raw: bytes, pos: int, width_bytes: int, rows: int, bpp: int) -> tuple[list[bytes], int]:
+    """Undo the per-row filters of one (sub)image; return the rows and the new position in raw."""
+    out: list[bytes] = []
+    prev = bytes(width_bytes)
+    for _ in range(rows):
+        if pos + 1 + width_bytes > len(raw):
+            raise DecodeError("PNG 图像数据不完整（解压后的数据比图像尺寸要求的少）。")
+        ftype = raw[pos]
+        line = bytearray(raw[pos + 1:pos + 1 + width_bytes])
+        pos += 1 + width_bytes
+        if ftype == 0:
+            pass
+        elif ftype == 1:
+            for i in range(bpp, width_bytes):
+                line[i] = (line[i] + line[i - bpp]) & 0xFF
+        elif ftype == 2:
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev))
+        elif ftype == 3:
+            for i in range(width_bytes):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 0xFF
+        elif ftype == 4:
+            for i in range(width_bytes):
+                if i >= bpp:
+                    a = line[i - bpp]
+                    c = prev[i - bpp]
+                else:
+                    a = c = 0
+                b = prev[i]
+                p = a + b - c
+                pa = abs(p - a)
+                pb = abs(p - b)
+                pc = abs(p - c)
+                if pa <= pb and pa <= pc:
+                    pr = a
+                elif pb <= pc:
+                    pr = b
+                else:
+                    pr = c
+                line[i] = (line[i] + pr) & 0xFF
+        else:
+            raise DecodeError("PNG 图像数据已损坏（未知的行过滤类型）。")
+        line_b = bytes(line)
+        out.append(line_b)
+        prev = line_b
+    return out, pos
+
+
+def _samples(row: bytes, width: int, channels: int, depth: int) -> bytes:
+    """Expand one unfiltered row to one byte per sample (depth 16 keeps the high byte; depths < 8 are
+    left as raw indices/levels, scaled later)."""
+    if depth == 8:
+        return row[: width * channels]
+    if depth == 16:
+        return row[0: width * channels * 2: 2]
+    per = 8 // depth
+    mask = (1 << depth) - 1
+    out = bytearray(width * channels)
+    n = width * channels
+    for i in range(n):
+        byte = row[i // per]
+        shift = 8 - depth * (i % per + 1)
+        out[i] = (byte >> shift) & mask
+    return bytes(out)
+
+
+def decode(data: bytes) -> Raster:
+    """Decode a PNG file to an RGB raster composited on white (alpha matters little for photos)."""
+    chunks = iter_chunks(data)
+    header = None
+    palette = b""
+    trns = b""
+    idat: list[bytes] = []
+    for name, payload in chunks:
+        if header is None:
+            if name != "IHDR" or len(payload) != 13:
+                raise DecodeError("PNG 文件已损坏（第一个数据块不是 IHDR）。")
+            header = struct.unpack(">IIBBBBB", payload)
+        elif name == "PLTE":
+            palette = payload
+        elif name == "tRNS":
+            trns = payload
+        elif name == "IDAT":
+            idat.append(payload)
+    assert header is not None
+    width, height, depth, ctype, comp, filt, interlace = header
+    if ctype not in _CHANNELS or depth not in _DEPTHS[ctype] or comp != 0 or filt != 0 or interlace > 1:
+        raise DecodeError("PNG 文件头无效（颜色类型、位深或压缩方式不符合规范）。")
+    if width == 0 or height == 0 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise DecodeError(f"图片尺寸 {width}×{height} 超出本工具的处理上限（{MAX_PIXELS // 1_000_000} 百万像素）。请先缩小图片。")
+    if ctype == 3 and (not palette or len(palette) % 3):
+        raise DecodeError("PNG 调色板缺失或已损坏。")
+    channels = _CHANNELS[ctype]
+    bits_pp = channels * depth
+    bpp = max(1, bits_pp // 8)
+    expected = 0
+    passes = [(0, 0, 1, 1)] if interlace == 0 else list(_ADAM7)
+    for x0, y0, dx, dy in passes:
+        pw = (width - x0 + dx - 1) // dx
+        ph = (height - y0 + dy - 1) // dy
+        if pw and ph:
+            expected += ph * (1 + (pw * bits_pp + 7) // 8)
+    try:
+        dec = zlib.decompressobj()
+        raw = dec.decompress(b"".join(idat), expected + 1)
+    except zlib.error:
+        raise DecodeError("PNG 图像数据已损坏（无法解压）。") from None
+    if len(raw) < expected:
+        raise DecodeError("PNG 图像数据不完整，文件可能被截断。")
+
+    n = width * height
+    full = bytearray(n * channels)
+    pos = 0
+    for x0, y0, dx, dy in passes:
+        pw = (width - x0 + dx - 1) // dx
+        ph = (height - y0 + dy - 1) // dy
+        if not pw or not ph:
+            continue
+        rows, pos = _unfilter(raw, pos, (pw * bits_pp + 7) // 8, ph, bpp)
+        for j, row in enumerate(rows):
+            s = _samples(row, pw, channels, depth)
+            y = y0 + j * dy
+            if dx == 1:
+                full[y * width * channels:(y + 1) * width * channels] = s
+            else:
+                for c in range(channels):
+                    start = (y * width + x0) * channels + c
+                    full[start: start + (pw - 1) * dx * channels + 1: dx * channels] = s[c::channels]
+
+    if ctype == 3:
+        levels = palette + bytes(768 - len(palette))
+        alpha_tab = trns + b"\xff" * (256 - len(trns))
+        idx = bytes(full)
+        if max(idx, default=0) * 3 >= len(palette):
+            raise DecodeError("PNG 图像引用了调色板中不存在的颜色。")
+        r = idx.translate(bytes(levels[0::3][:256].ljust(256, b"\0")))
+        g = idx.translate(bytes(levels[1::3][:256].ljust(256, b"\0")))
+        b = idx.translate(bytes(levels[2::3][:256].ljust(256, b"\0")))
+        a = idx.translate(alpha_tab[:256]) if trns else None
+        return Raster.from_channels(width, height, r, g, b, a)
+    if depth < 8:
+        scale = 255 // ((1 << depth) - 1)
+        full = bytearray(bytes(full).translate(bytes(min(255, i * scale) for i in range(256))))
+    buf = bytes(full)
+    if ctype == 0:
+        return Raster.from_channels(width, height, buf, buf, buf, None)
+    if ctype == 4:
+        grey = buf[0::2]
+        return Raster.from_channels(width, height, grey, grey, grey, buf[1::2])
+    if ctype == 2:
+        return Raster.from_channels(width, height, buf[0::3], buf[1::3], buf[2::3], None)
+    return Raster.from_channels(width, height, buf[0::4], buf[1::4], buf[2::4], buf[3::4])
