@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tomllib
-import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from calculators import facts
 from calculators.laws import cite
 
 DISCLAIMER = (
@@ -29,8 +28,6 @@ DISCLAIMER = (
     "实际金额以受理法院的通知为准。"
 )
 
-# Absurdly large claims are refused rather than computed (no real refund dispute comes near).
-MAX_AMOUNT = Decimal("1000000000000")  # 1万亿元
 CENT = Decimal("0.01")
 
 
@@ -46,58 +43,16 @@ class InputError(ValueError):
         return {"error": {"field": self.field, "message": self.message}}
 
 
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")
-_MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
+def parse_amount(value: Any, field: str = "amount") -> Decimal:
+    """An amount in yuan, parsed exactly as the engine parses it (calculators.facts.parse_amount:
+    3500, "3,500", "3500元", "1.2万", "１２００", "¥3500.5"), as a Decimal with two decimals.
 
-
-def parse_amount(value: Any, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
-    """Parse an amount in yuan as people type it: 3500, "3,500", "3500元", "1.2万", "１２００", "¥3500.5".
-
-    Raises InputError with a Chinese message for anything else (negative, zero, NaN, too large,
-    more than two decimals, text that is not a number).
-    """
-    if isinstance(value, bool) or value is None:
-        raise InputError(field, "请填写金额（元），例如 3500 或 1.2万。")
-    if isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise InputError(field, "金额不是有效的数字。")
-        text = repr(value)
-    elif isinstance(value, (str, Decimal)):
-        text = str(value)
-    else:
-        raise InputError(field, "金额的格式无法识别，请输入数字，例如 3500 或 1.2万。")
-    text = unicodedata.normalize("NFKC", text).strip()
-    if len(text) > 40:
-        raise InputError(field, "金额的格式无法识别：输入过长。")
-    for prefix in ("人民币", "¥", "￥", "RMB", "rmb"):
-        text = text.removeprefix(prefix).strip()
-    text = text.removesuffix("元").strip().replace(" ", "")
-    if not text:
-        raise InputError(field, "请填写金额（元），例如 3500 或 1.2万。")
-    if text.startswith("-"):
-        raise InputError(field, "金额不能为负数。")
-    multiplier = Decimal(1)
-    if text[-1] in _MULTIPLIERS:
-        multiplier = _MULTIPLIERS[text[-1]]
-        text = text[:-1]
-    if _GROUPED.match(text):
-        text = text.replace(",", "")
-    if not _PLAIN.match(text):
-        raise InputError(field, "金额的格式无法识别，请输入数字，例如 3500、3,500、1.2万。")
+    Raises InputError with the engine's Chinese message for anything else (negative, zero, NaN,
+    more than two decimals, over 1万亿元, text that is not a number)."""
     try:
-        amount = Decimal(text) * multiplier
-    except InvalidOperation:  # pragma: no cover - the regex admits only digits
-        raise InputError(field, "金额不是有效的数字。") from None
-    if amount != amount.quantize(CENT):
-        raise InputError(field, "金额最多精确到分（两位小数）。")
-    if amount == 0 and not allow_zero:
-        raise InputError(field, "金额必须大于0。")
-    if amount > MAX_AMOUNT:
-        raise InputError(field, "金额过大（超过1万亿元），请检查输入。")
-    return amount.quantize(CENT)
+        return facts.parse_amount(value, field)
+    except facts.FactsError as e:
+        raise InputError(field, e.message) from None
 
 
 def yuan(value: Decimal) -> str:
