@@ -1,0 +1,189 @@
+"""The engine against the golden cases (tests/cases/*.toml), plus properties and invariants."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calculators import engine
+from calculators.facts import FactsError
+from calculators.laws import parse_text, registry
+from calculators.ruleset import TIER_ORDER, load
+from conftest import GOLDEN_TODAY, ROOT, load_golden
+
+GOLDEN = load_golden()
+TIER_RANK = {"none": 0, "large": 1, "huge": 2, "especially_huge": 3}
+
+
+def dig(node: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(node, list):
+            node = node[int(part)]
+        else:
+            assert isinstance(node, dict) and part in node, f"missing key {part!r} in path {path!r}"
+            node = node[part]
+    return node
+
+
+def test_enough_golden_cases():
+    assert len(GOLDEN) >= 80
+    assert sum(1 for _, c in GOLDEN if "error" in c["expect"]) >= 15
+
+
+@pytest.mark.parametrize("name,case", GOLDEN, ids=[n for n, _ in GOLDEN])
+def test_golden(name: str, case: dict[str, Any]) -> None:
+    assert case.get("why"), f"{name}: every golden case says which rule it checks"
+    expect = dict(case["expect"])
+    if "error" in expect:
+        with pytest.raises(FactsError) as exc:
+            engine.classify(case["facts"], today=GOLDEN_TODAY)
+        assert exc.value.field == expect["error"]
+        assert exc.value.message and not exc.value.message.isascii()  # a Chinese message
+        return
+    result = engine.classify(case["facts"], today=GOLDEN_TODAY).to_dict()
+    json.dumps(result, ensure_ascii=False)  # JSON-ready
+    codes = {w["code"] for w in result["warnings"]}
+    for code in expect.pop("warnings_include", []):
+        assert code in codes, f"{name}: warning {code} missing; got {sorted(codes)}"
+    for path in expect.pop("null", []):
+        assert dig(result, path) is None, f"{name}: {path} should be null"
+    for path, want in expect.items():
+        assert dig(result, path) == want, f"{name}: {path}"
+
+
+def _result(facts: dict[str, Any]) -> dict[str, Any]:
+    return engine.classify(facts, today=GOLDEN_TODAY).to_dict()
+
+
+def test_every_citation_names_a_unit_of_the_copied_texts():
+    units: dict[str, set[str]] = {}
+    for law in registry().values():
+        anchors: set[str] = set()
+        for f in law.files:
+            _, us = parse_text((ROOT / "legal" / f).read_text("utf-8"))
+            anchors |= {u.anchor for u in us}
+        units[law.id] = anchors
+    seen: set[str] = set()
+    for _, case in GOLDEN:
+        if "error" in case["expect"]:
+            continue
+        r = _result(case["facts"])
+        for cid, c in r["citations"].items():
+            law, _, anchor = cid.partition("#")
+            assert anchor in units[law], cid
+            assert c["url"] == f"laws/{law}/#{anchor}"
+            seen.add(cid)
+        for item in r["steps"] + r["warnings"]:
+            assert set(item["citations"]) <= set(r["citations"])
+    assert "xingfa#art-266" in seen and "zhian-2025#art-58" in seen and "minfadian#art-157" in seen
+
+
+def test_result_contract_keys():
+    r = _result({"amount": "3500", "province": "浙江", "act_date": "2026-03-01", "decision_date": "2026-03-05"})
+    for key in ("amount_yuan", "facts", "criminal", "administrative", "civil", "steps", "warnings", "citations",
+                "disclaimer", "rules_version", "ruleset", "as_of", "similar_cases"):
+        assert key in r
+    for key in ("tier", "possible_tiers", "thresholds_yuan", "sentence", "limitation_years", "circumstances"):
+        assert key in r["criminal"]
+    for key in ("applies", "law_version", "article", "detention_days", "fine_max_yuan", "fine_alone_possible",
+                "serious", "mitigation", "discovery_period"):
+        assert key in r["administrative"]
+    assert r["as_of"] == "2026-03-05"
+    assert r["rules_version"] == load().version and len(r["rules_version"]) == 12
+    assert "不是法律意见" in r["disclaimer"]
+    assert all(s["track"] and s["text"] for s in r["steps"])
+
+
+def test_sentence_and_limitation_follow_the_tier():
+    r = _result({"amount": "200000", "province": "浙江", "act_date": "2024-01-01", "decision_date": "2024-02-01"})
+    assert r["criminal"]["tier"] == "huge"
+    assert "三年以上十年以下有期徒刑" in r["criminal"]["sentence"]
+    assert r["criminal"]["limitation_years"] == 15
+    r = _result({"amount": "8000", "province": "浙江", "act_date": "2024-01-01", "decision_date": "2024-02-01"})
+    assert "三年以下有期徒刑、拘役或者管制" in r["criminal"]["sentence"]
+
+
+def test_decision_defaults_to_today_and_act_to_decision_with_warning():
+    r = engine.classify({"amount": "3500"}, today=date(2026, 5, 1)).to_dict()
+    assert r["as_of"] == "2026-05-01" and r["facts"]["act_date"] == "2026-05-01"
+    assert "act_date_defaulted" in {w["code"] for w in r["warnings"]}
+    with pytest.raises(FactsError) as exc:
+        engine.classify({"amount": "3500"})  # the engine never reads the clock
+    assert exc.value.field == "decision_date"
+
+
+def test_similar_cases_follow_the_route():
+    r = _result({"amount": "200", "province": "浙江", "act_date": "2026-03-01", "decision_date": "2026-03-05"})
+    assert r["similar_cases"] and all(c["route"] in ("administrative", "civil") for c in r["similar_cases"])
+    assert r["similar_cases"][0]["id"] == "C6"  # 195 yuan, the nearest amount
+    r = _result({"amount": "2000000", "province": "浙江", "act_date": "2024-03-01", "decision_date": "2024-03-05"})
+    assert r["similar_cases"][0]["id"] == "C15"  # 227万
+    assert all(c["route"] == "criminal" for c in r["similar_cases"])
+
+
+def test_browser_entry_never_raises_for_bad_input():
+    ok = engine.browser_entry({"facts": {"amount": "3500", "province": "浙江"}, "today": "2026-03-01"}, [])
+    assert ok["criminal"]["tier"] == "none" and ok["as_of"] == "2026-03-01"
+    bad = engine.browser_entry({"facts": {"amount": "abc"}, "today": "2026-03-01"}, [])
+    assert bad["error"]["field"] == "amount"
+    assert engine.browser_entry({"facts": {"amount": "1"}, "today": "2026-02-30"}, [])["error"]["field"] == "today"
+    assert "error" in engine.browser_entry("nonsense", [])  # type: ignore[arg-type]
+
+
+def test_transition_shows_both_versions_with_their_figures():
+    r = _result({"amount": "800", "province": "浙江", "act_date": "2025-12-31", "decision_date": "2026-01-01"})
+    vs = {v["law_version"]: v for v in r["administrative"]["versions"]}
+    assert set(vs) == {"2012", "2025"}
+    assert vs["2012"]["fine_max_yuan"] == "500.00" and vs["2025"]["fine_max_yuan"] == "2000.00"
+    assert vs["2012"]["fine_alone_possible"] is False and vs["2025"]["fine_alone_possible"] is True
+    r = _result({"amount": "800", "province": "浙江", "act_date": "2026-01-01", "decision_date": "2026-01-01"})
+    assert r["administrative"]["law_version"] == "2025"
+    r = _result({"amount": "800", "province": "浙江", "act_date": "2025-12-31", "decision_date": "2025-12-31"})
+    assert r["administrative"]["law_version"] == "2012"
+
+
+def test_crime_excludes_administrative_ranges():
+    r = _result({"amount": "8000", "province": "浙江", "act_date": "2024-01-01", "decision_date": "2024-02-01"})
+    assert r["administrative"]["applies"] is False and r["administrative"]["versions"] == []
+
+
+# ---- properties -------------------------------------------------------------------------------
+
+RS = load()
+PROVINCES = sorted(RS.provinces)
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("2000000"), places=2)
+
+
+def _tiers(facts: dict[str, Any]) -> list[str]:
+    return engine.classify(facts, today=GOLDEN_TODAY).criminal.possible_tiers
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=amounts, b=amounts, prov=st.sampled_from([None] + PROVINCES), attempt=st.booleans())
+def test_tier_never_falls_as_amount_rises(a: Decimal, b: Decimal, prov: str | None, attempt: bool) -> None:
+    lo, hi = sorted((a, b))
+    base: dict[str, Any] = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "refund_obtained": not attempt}
+    if prov:
+        base["province"] = prov
+    t_lo, t_hi = _tiers(base | {"amount": str(lo)}), _tiers(base | {"amount": str(hi)})
+    assert TIER_ORDER[min(t_lo, key=TIER_ORDER.get)] <= TIER_ORDER[min(t_hi, key=TIER_ORDER.get)]
+    assert TIER_ORDER[max(t_lo, key=TIER_ORDER.get)] <= TIER_ORDER[max(t_hi, key=TIER_ORDER.get)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=amounts)
+def test_without_province_possible_tiers_cover_every_province(a: Decimal) -> None:
+    d = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "amount": str(a)}
+    national = set(_tiers(d))
+    for code in PROVINCES:
+        p = RS.provinces[code]
+        regions = [r.cities[0] for v in p.versions for r in v.regions] or [None]
+        for city in regions:
+            facts = d | {"province": code} | ({"region": city} if city else {})
+            assert set(_tiers(facts)) <= national, (code, city, a)

@@ -1,0 +1,195 @@
+"""The rule data against the legal source pack: every figure, date, quote and citation."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from calculators import ruleset
+from calculators.laws import cite, parse_text
+from conftest import ROOT
+
+RS = ruleset.load()
+CSV_ROWS = list(csv.DictReader((ROOT / "legal" / "thresholds.csv").open(encoding="utf-8")))
+
+
+def article(law_file: str, anchor: str) -> str:
+    _, units = parse_text((ROOT / "legal" / law_file).read_text("utf-8"))
+    return "\n".join(next(u for u in units if u.anchor == anchor).paragraphs)
+
+
+def test_all_31_provinces_keyed_by_gb2260():
+    assert len(RS.provinces) == 31
+    assert {r["gb2260_code"] for r in CSV_ROWS} == set(RS.provinces)
+    for code, p in RS.provinces.items():
+        assert p.name.startswith(p.short)
+
+
+@pytest.mark.parametrize("row", CSV_ROWS, ids=[f"{r['province']}-{r['region_note'][:4]}" for r in CSV_ROWS])
+def test_figures_match_thresholds_csv(row):
+    p = RS.provinces[row["gb2260_code"]]
+    assert p.short == row["province"] and p.confidence == row["confidence"]
+    (v,) = p.versions
+    assert v.confidence == row["confidence"]
+    assert v.document == row["document"]
+    if row["confidence"] == "UNKNOWN":
+        assert not v.has_figures
+        return
+    if v.regions:
+        cls = "class1" if row["region_note"].startswith("一类") else "class2"
+        t = next(r for r in v.regions if r.code == cls).thresholds
+        for city in re.findall(r"[\u4e00-\u9fff]{2}", row["region_note"].split(";")[0].split("（", 1)[1]):
+            assert city in next(r for r in v.regions if r.code == cls).cities
+    else:
+        t = v.thresholds
+    for k in ("large", "huge", "especially_huge"):
+        want = int(row[k]) if row[k] else 500000  # an empty figure falls back to the national value
+        assert t.get(k) == want
+    for url in re.findall(r"https?://\S+", row["source"]):
+        assert any(url.rstrip(";,") in s for s in v.sources), url
+
+
+def test_effective_dates_only_where_the_pack_gives_them():
+    dates = {p.short: (v.valid_from, v.date_known) for p in RS.provinces.values() for v in p.versions}
+    assert dates["云南"] == (date(2013, 8, 1), True)
+    assert dates["重庆"] == (date(2013, 7, 1), True)
+    assert dates["广东"] == (date(2014, 4, 25), True)
+    assert dates["湖北"] == (date(2012, 7, 1), True)
+    assert dates["上海"] == (date(2011, 7, 21), True)
+    for short in ("浙江", "山东", "北京", "辽宁", "四川", "贵州"):
+        assert dates[short] == (None, False)
+    for p in RS.provinces.values():
+        for v in p.versions:
+            assert v.valid_from is None or v.valid_from >= RS.national_from  # never pre-2011 figures
+
+
+def test_national_ranges_from_the_2011_interpretation():
+    text = article("texts/zhapian-jieshi-2011.md", "art-1")
+    assert "三千元至一万元以上、三万元至十万元以上、五十万元以上" in text
+    assert RS.national_ranges == {"large": (3000, 10000), "huge": (30000, 100000), "especially_huge": (500000, 500000)}
+    assert RS.national_from == date(2011, 4, 8)
+
+
+def test_caveats_named_by_the_pack():
+    v = {p.short: p.versions[0] for p in RS.provinces.values()}
+    assert any("2023" in c for c in v["上海"].caveats)
+    assert any("文号" in c for c in v["浙江"].caveats) and any("文号" in c for c in v["山东"].caveats)
+    assert v["辽宁"].especially_huge_fallback and any("50万元" in c for c in v["辽宁"].caveats)
+    for short in ("河北", "山西", "陕西", "新疆"):
+        assert any("薄弱" in c for c in v[short].caveats)
+    kinds = {p.short: [s.kind for s in p.versions[0].specials] for p in RS.provinces.values()}
+    assert kinds["上海"] == ["lower_large_floor"] and kinds["湖北"] == ["aggravated_floors"] and kinds["江苏"] == ["near_large"]
+    hubei = v["湖北"].specials[0].floors
+    assert (hubei.large, hubei.huge, hubei.especially_huge) == (3000, 30000, 300000)
+
+
+def test_criminal_tiers_quote_article_266_verbatim():
+    text = article("texts/xingfa.md", "art-266")
+    assert RS.criminal["article"]["text"] in text
+    for t in ruleset.criminal_tiers():
+        if t["tier"] != "none":
+            assert t["statutory_text"] in text, t["tier"]
+    art87 = article("texts/xingfa.md", "art-87")
+    for t in ruleset.criminal_tiers()[1:]:
+        assert t["limitation_item"].split("。")[0] in art87
+    years = {t["tier"]: t["limitation_years"] for t in ruleset.criminal_tiers()}
+    assert years == {"none": 0, "large": 5, "huge": 15, "especially_huge": 20}
+
+
+def test_administrative_quotes_and_figures():
+    a = {v["version"]: v for v in ruleset.administrative_versions()}
+    assert a["2012"]["text"] in article("texts/zhian-2012.md", "art-49")
+    assert a["2025"]["text"] in article("texts/zhian-2025-excerpts.md", "art-58")
+    assert (a["2012"]["fine_max_yuan"], a["2012"]["serious"]["fine_max_yuan"], a["2012"]["fine_alone_possible"]) == (500, 1000, False)
+    assert (a["2025"]["fine_max_yuan"], a["2025"]["serious"]["fine_max_yuan"], a["2025"]["fine_alone_possible"]) == (2000, 3000, True)
+    assert a["2012"]["to"] == "2025-12-31" and a["2025"]["from"] == "2026-01-01"
+    assert a["2012"]["discovery_text"] in article("texts/zhian-2012.md", "art-22")
+    assert a["2025"]["discovery_text"] in article("texts/zhian-2025-excerpts.md", "art-25")
+    assert RS.administrative["transition"]["text"] in article("texts/xingzheng-chufa-2021.md", "art-37")
+
+
+def test_civil_quotes_verbatim():
+    cv = RS.civil
+    assert cv["fraud_definition"]["text"] in article("texts/zongze-jieshi-2022.md", "art-21")
+    assert cv["revocation"]["text"] in article("texts/minfadian-zongze.md", "art-148")
+    assert cv["remedies"]["restitution"]["text"] in article("texts/minfadian-zongze.md", "art-157")
+    assert cv["consumer_law"]["text_art_5"] in article("texts/xiaobao-2013.md", "art-5")
+    for p in ruleset.civil_periods():
+        src = "texts/minfadian-zongze.md"
+        for piece in p["text"].split("……"):
+            assert piece in article(src, p["citation"].split("#")[1]), p["code"]
+
+
+def test_circumstances_documented():
+    codes = {c["code"]: c for c in ruleset.circumstances()}
+    for required in ("surrender", "confession", "plea", "restitution", "forgiveness", "recidivist", "prior_record",
+                     "mass_telecom", "relief_funds", "disaster_donation", "vulnerable_victim", "serious_consequence",
+                     "gang_leader", "close_relative", "repeated", "threatened", "swap_return"):
+        c = codes[required]
+        assert c["label"] and c["help"] and c["group"] in ("量刑情节", "从严情节", "其他") and c["applies_to"]
+        assert c["effects"], required
+    assert "liangxing-2021#item-3-16" in codes["prior_record"]["effects"]["criminal"]["citations"]
+    assert "待核实" in codes["prior_record"]["effects"]["criminal"]["effect"]
+
+
+def test_every_citation_in_the_rule_files_resolves_to_a_text_unit():
+    ids: list[str] = []
+    for name in ("criminal", "administrative", "civil"):
+        ruleset._collect_ids(getattr(RS, name), ids)
+    for c in ruleset.circumstances():
+        for eff in c["effects"].values():
+            ids += eff["citations"]
+    for cid in set(ids):
+        c = cite(cid)
+        law, anchor = c.law, c.anchor
+        from calculators.laws import registry
+        anchors = set()
+        for f in registry()[law].files:
+            anchors |= {u.anchor for u in parse_text((ROOT / "legal" / f).read_text("utf-8"))[1]}
+        assert anchor in anchors, cid
+
+
+def test_thresholds_table_for_the_site():
+    rows = ruleset.thresholds_table()
+    assert len(rows) == 32  # 31 provinces, 广东 in two rows
+    gd = [r for r in rows if r["short"] == "广东"]
+    assert {r["region"] for r in gd} == {"class1", "class2"}
+    for r in rows:
+        assert r["confidence"] in ("VERIFIED", "REPORTED", "UNKNOWN")
+        assert r["pending_verification"] or r["confidence"] == "VERIFIED"
+        if r["confidence"] != "UNKNOWN":
+            assert r["sources"] and r["large"] and r["huge"] and r["especially_huge"]
+
+
+def test_rules_version_is_a_hash_of_the_bytes(monkeypatch):
+    v = ruleset.rules_version()
+    assert re.fullmatch(r"[0-9a-f]{12}", v)
+    real = ruleset._read
+
+    def changed(name: str) -> bytes:
+        data = real(name)
+        return data + b"\n# changed\n" if name == "civil.toml" else data
+
+    ruleset.load.cache_clear()
+    monkeypatch.setattr(ruleset, "_read", changed)
+    try:
+        assert ruleset.load().version != v
+    finally:
+        monkeypatch.setattr(ruleset, "_read", real)
+        ruleset.load.cache_clear()
+    assert ruleset.rules_version() == v
+
+
+def test_validation_rejects_a_figure_outside_the_national_range():
+    bad = {"provinces": {"330000": {"name": "浙江省", "short": "浙江", "confidence": "VERIFIED", "versions": [
+        {"date_known": False, "confidence": "VERIFIED", "document": "x", "sources": ["x"],
+         "large": 2000, "huge": 100000, "especially_huge": 500000}]}}}
+    with pytest.raises(ruleset.RulesError):
+        ruleset._load_provinces(bad, RS.national_ranges)
+    bad["provinces"]["330000"]["versions"][0] |= {"large": 6000, "sources": []}
+    with pytest.raises(ruleset.RulesError):
+        ruleset._load_provinces(bad, RS.national_ranges)
