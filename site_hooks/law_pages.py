@@ -282,3 +282,28 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
             files.remove(existing)
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+def search_words() -> set[str]:
+    """Every unit label as readers type it ("第二百六十六条", "第266条", "第二百八十七条之一"), so that the
+    Chinese segmentation of the search index keeps each one as a single token."""
+    words: set[str] = set()
+    for law_id in registry():
+        for u in load(law_id).units:
+            m = re.fullmatch(r"art-(\d+)(?:-(\d+))?", u.anchor)
+            if m:
+                words.add(u.label)
+                words.add(f"第{m.group(1)}条" + (f"之{m.group(2)}" if m.group(2) else ""))
+    return words
+
+
+def on_config(config):  # type: ignore[no-untyped-def]
+    try:
+        import jieba
+    except ImportError:  # search then matches whole phrases only; the pages are unaffected
+        return config
+    import logging
+    jieba.setLogLevel(logging.WARNING)
+    for w in sorted(search_words()):
+        jieba.add_word(w, freq=100000)
+    return config
