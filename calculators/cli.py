@@ -223,16 +223,17 @@ def _row_facts(row: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def compact(r: dict[str, Any]) -> dict[str, Any]:
-    c, a = r["criminal"], r["administrative"]
+def compact(r: Any) -> dict[str, Any]:
+    """The key fields of a result (a ``Result``), without the texts and the citation map."""
+    c, a = r.criminal, r.administrative
     return {
-        "amount_yuan": r["amount_yuan"],
-        "criminal": {"tier": c["tier"], "possible_tiers": c["possible_tiers"], "thresholds_yuan": c["thresholds_yuan"],
-                     "limitation_years": c["limitation_years"], "non_prosecution_possible": c["non_prosecution_possible"]},
-        "administrative": {"applies": a["applies"], "law_version": a["law_version"], "article": a["article"],
-                           "detention_days": a["detention_days"], "fine_max_yuan": a["fine_max_yuan"]},
-        "warnings": [w["code"] for w in r["warnings"]],
-        "as_of": r["as_of"], "rules_version": r["rules_version"],
+        "amount_yuan": r.amount_yuan,
+        "criminal": {"tier": c.tier, "possible_tiers": c.possible_tiers, "thresholds_yuan": c.thresholds_yuan,
+                     "limitation_years": c.limitation_years, "non_prosecution_possible": c.non_prosecution_possible},
+        "administrative": {"applies": a.applies, "law_version": a.law_version, "article": a.article,
+                           "detention_days": a.detention_days, "fine_max_yuan": a.fine_max_yuan},
+        "warnings": [w.code for w in r.warnings],
+        "as_of": r.as_of, "rules_version": r.rules_version,
     }
 
 
@@ -282,11 +283,11 @@ def cmd_batch(argv: list[str], stdout: TextIO) -> int:
                 write(dumps({"row": n, "error": {"field": None, "message": f"这一行无法解析：{exc}"}}, ensure_ascii=False) + "\n")
                 continue
             try:
-                result = classify(_row_facts(row), today=today, rs=rs).to_dict()
+                result = classify(_row_facts(row), today=today, rs=rs)
             except FactsError as exc:
                 write(dumps({"row": n, **exc.to_dict()}, ensure_ascii=False) + "\n")
                 continue
-            line = {"row": n, **(result if ns.full else compact(result))}
+            line = {"row": n, **(result.to_dict() if ns.full else compact(result))}
             write(dumps(line, ensure_ascii=False) + "\n")
     return 0
 

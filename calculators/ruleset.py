@@ -164,7 +164,7 @@ class Ruleset:
 # ---- loading ------------------------------------------------------------------------------------
 
 def _read(name: str) -> bytes:
-    return resources.files("calculators").joinpath("rules", name).read_bytes()
+    return resources.files("calculators").joinpath("rules").joinpath(name).read_bytes()
 
 
 def _thresholds(d: dict[str, Any]) -> Thresholds:
