@@ -88,12 +88,16 @@ def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -
 
     scope = ["zhian-2012#art-2"] if keys == ["2012"] else ["zhian-2025#art-3", "zhian-2025#art-8"] if keys == ["2025"] else \
         ["zhian-2012#art-2", "zhian-2025#art-8"]
-    trail.step("administrative", f"治安管理处罚只处理尚不够刑事处罚的行为；构成犯罪的，不得以治安管理处罚代替刑事处罚。{summary}", scope)
+    trail.step("administrative", f"治安管理处罚只处理尚不够刑事处罚的行为。{summary}", scope)
 
     versions = [_version_dict(rs, k, facts) for k in keys]
     t_cite = adm["transition"]["citation"]
     lighter = None
-    if transition:
+    if applies is False:
+        which = "2012年文本" if keys == ["2012"] else "2025年文本" if keys == ["2025"] else "2012年和2025年两个文本（行为在2026-01-01以前、处理在以后）"
+        trail.step("administrative", f"如果最终不作为犯罪处理，按行为和处理的日期应当看{which}（行政处罚法第三十七条）；"
+                                     "这里不展开治安处罚的幅度。", [t_cite])
+    elif transition:
         trail.step("administrative",
                    f"行为在 {facts.act_date.isoformat()}（2012年文本有效期间），处理在 {facts.decision_date.isoformat()}（2025年文本已施行）："
                    "行政处罚法第三十七条，原则上适用行为时的规定，新规定处罚较轻的适用新规定。两个文本都列出。",
@@ -108,7 +112,7 @@ def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -
         why = ("行为发生在2026-01-01以后，适用2025年修订的文本" if keys == ["2025"]
                else "行为和处理都在2026-01-01以前，适用2012年修正的文本")
         trail.step("administrative", f"{why}（行政处罚法第三十七条）。", [t_cite])
-    for v in versions:
+    for v in versions if applies is not False else []:
         fine = (f"或者{money_text(v['fine_max_yuan'])}以下罚款（可以只罚款）" if v["fine_alone_possible"]
                 else f"可以并处{money_text(v['fine_max_yuan'])}以下罚款（不能只罚款）")
         trail.step("administrative",
@@ -153,8 +157,6 @@ def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -
         trail.warn("first_violation_debated", fv["note"], [fv["citation"]], "administrative")
 
     primary = versions[0] if not transition else None
-    if applies is False:
-        trail.step("administrative", "因此这里不列治安处罚的幅度；如果最终不作为犯罪处理，再看治安管理处罚法。", scope)
     return AdministrativeResult(
         applies=applies, summary=summary,
         law_version=keys[0] if not transition else "2012/2025", law_versions=keys, transition=transition,

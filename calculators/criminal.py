@@ -298,13 +298,14 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
             trail.warn("province_unknown", f"资料包没有找到{province.name}可靠的诈骗罪数额标准：按全国幅度计算，幅度之间的金额结果为“不确定”。",
                        [f"{J}#art-1"], "criminal")
             continue
+        caveats = list(v.caveats)
         if v.confidence == "REPORTED":
             pending = True
-            trail.warn("threshold_reported", f"{province.name}的数额标准（{fmt(v.thresholds.large) if v.thresholds else ''}起）只见于二手来源（REPORTED），待核实。",
-                       [f"{J}#art-1"], "criminal")
+            first = caveats.pop(0) if caveats and "REPORTED" in caveats[0] else "数额只见于二手来源（REPORTED），待核实。"
+            trail.warn("threshold_reported", f"{province.name}：{first}", [f"{J}#art-1"], "criminal")
         if not v.date_known:
             pending = True
-        for c in v.caveats:
+        for c in caveats:
             pending = True
             trail.warn("threshold_caveat", f"{province.name}：{c}", [f"{J}#art-1"], "criminal")
         if basis.mode == "regions":

@@ -193,3 +193,10 @@ def test_validation_rejects_a_figure_outside_the_national_range():
     bad["provinces"]["330000"]["versions"][0] |= {"large": 6000, "sources": []}
     with pytest.raises(ruleset.RulesError):
         ruleset._load_provinces(bad, RS.national_ranges)
+
+
+def test_reported_rows_explain_themselves_first():
+    for p in RS.provinces.values():
+        for v in p.versions:
+            if v.confidence == "REPORTED":
+                assert "REPORTED" in v.caveats[0], p.short
