@@ -1,4 +1,4 @@
-"""Test image generators: synthetic textured "product photos", a PNG writer (zlib) and a small
+"""Test image generators (the photo generators are cached: treat their result as read-only): synthetic textured "product photos", a PNG writer (zlib) and a small
 baseline JPEG encoder (standard Huffman tables, 4:4:4 / 4:2:2 / 4:2:0, restart intervals), plus
 metadata payloads (EXIF, XMP, PNG text, C2PA JUMBF box, the AIGC implicit label).
 
@@ -8,6 +8,7 @@ used by the product.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -58,6 +59,7 @@ def _clamp(v: float) -> int:
     return 0 if v < 0 else 255 if v > 255 else int(v + 0.5)
 
 
+@functools.cache
 def product_photo(width: int = 320, height: int = 240, seed: int = 1) -> RGB:
     """A textured synthetic product photo: a wooden-table gradient with grain, a shaded "fruit"
     (ellipse with highlight), a box with a printed label (stripes), and sensor noise."""
@@ -93,6 +95,7 @@ def product_photo(width: int = 320, height: int = 240, seed: int = 1) -> RGB:
     return RGB(width, height, px)
 
 
+@functools.cache
 def unrelated_photo(width: int = 320, height: int = 240, seed: int = 7) -> RGB:
     """Another scene entirely: blue sky gradient, green hills, a white house, different noise."""
     rnd = random.Random(seed)
@@ -333,7 +336,8 @@ def jumbf_c2pa(generator: str = "FakeGen/1.0 c2pa-rs/0.1") -> bytes:
     label = b"c2pa\0"
     jumd = box(b"jumd", bytes.fromhex("6332706100110010800000aa00389b71") + b"\x03" + label)
     gen = generator.encode()
-    cbor = b"\xa1" + b"\x6f" + b"claim_generator" + bytes([0x60 + len(gen)]) + gen
+    head = bytes([0x60 + len(gen)]) if len(gen) < 24 else bytes([0x78, len(gen)])
+    cbor = b"\xa1" + b"\x6f" + b"claim_generator" + head + gen
     claim = box(b"jumb", box(b"jumd", bytes(16) + b"\x03" + b"c2pa.claim\0") + box(b"cbor", cbor))
     return box(b"jumb", jumd + claim)
 

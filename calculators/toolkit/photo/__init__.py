@@ -75,7 +75,7 @@ def analyse(claim: Photo, refs: list[Photo]) -> dict:
         "hashes": result["hashes"],
         "metadata": meta,
         "signals": signals(result, meta, len(refs)),
-        "notes": list(NOTES),
+        "notes": [dict(n, citations=list(n.get("citations", [])), pending=bool(n.get("pending"))) for n in NOTES],
         "citations": citations(),
     }
     out["timing_ms"] = round((time.perf_counter() - t0) * 1000)

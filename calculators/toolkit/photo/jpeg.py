@@ -33,6 +33,8 @@ _UNSUPPORTED_SOF = {
     0xCD: "差分算术编码 JPEG", 0xCE: "差分算术编码 JPEG", 0xCF: "差分算术编码 JPEG",
 }
 
+_PAD = bytes(320)  # one block reads at most 64 x 32 bits past its start
+
 _IDCT_CACHE: dict[int, list[list[float]]] = {}
 
 
@@ -249,7 +251,10 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
                 if comp.td not in dc_tables or comp.ta not in ac_tables or comp.tq not in qt:
                     raise DecodeError("JPEG 文件已损坏（缺少霍夫曼表或量化表）。")
                 scomps.append(comp)
-            _decode_scan(data, end, scomps, ns == 1, mcux, mcuy, width, height, hmax, vmax, restart, n, qt, dc_tables, ac_tables)
+            try:
+                _decode_scan(data, end, scomps, ns == 1, mcux, mcuy, width, height, hmax, vmax, restart, n, qt, dc_tables, ac_tables)
+            except (IndexError, KeyError):
+                raise DecodeError("JPEG 图像数据已损坏或不完整。") from None
     if not frame_seen or scans == 0:
         raise DecodeError("JPEG 文件中没有图像数据（可能被截断）。")
     return _to_raster(comps, width, height, n, hmax, vmax, adobe_transform), width, height
@@ -292,7 +297,7 @@ def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool
     else:
         mcu_count = mcux * mcuy
     seg_i = 0
-    seg = segments[0] + b"\x00\x00\x00\x00"
+    seg = segments[0] + _PAD
     seg_bits = (len(segments[0])) * 8
     p = 0
     for comp in scomps:
@@ -302,7 +307,7 @@ def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool
             seg_i += 1
             if seg_i >= len(segments):
                 raise DecodeError("JPEG 图像数据不完整，文件可能被截断。")
-            seg = segments[seg_i] + b"\x00\x00\x00\x00"
+            seg = segments[seg_i] + _PAD
             seg_bits = len(segments[seg_i]) * 8
             p = 0
             for comp in scomps:

@@ -10,8 +10,8 @@ copy may still match by hash, but its regions are not located (the result says s
 Local differences: the aligned reference crop is resampled onto the claim's working grid, each colour
 channel is matched to the claim's mean and spread, and the per-pixel difference (mean of |ΔR|, |ΔG|,
 |ΔB|) is averaged over square cells. A cell is "different" when its value is above both an absolute
-floor and a robust threshold (median + k × MAD of all cells); 8-connected different cells form one
-region, reported as a box.
+floor and a robust threshold (median + k × MAD of all cells); different cells that touch, or are
+separated by at most one cell, form one region, reported as a box.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ FINE_W = 64
 CELL_FLOOR = 9.0       # mean absolute difference (0-255 scale) a cell must exceed
 CELL_K = 6.0            # robust threshold: median + CELL_K * 1.4826 * MAD
 ALIGN_MAX_COST = 0.5
+GAP_RANGE = (-2, -1, 0, 1, 2)   # cells up to one empty cell apart belong to the same region
 TEXTURE_G = 20.0        # local contrast (0-255) at which a difference counts half    # mean abs difference of z-scored thumbnails above which we do not trust the alignment
 
 
@@ -194,8 +195,8 @@ def diff_grid(claim_rgb: tuple[Sequence[float], Sequence[float], Sequence[float]
             i = stack.pop()
             members.append(i)
             cx, cy = i % cols, i // cols
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
+            for dy in GAP_RANGE:
+                for dx in GAP_RANGE:
                     nx, ny = cx + dx, cy + dy
                     if 0 <= nx < cols and 0 <= ny < rows:
                         j = ny * cols + nx
