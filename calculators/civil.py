@@ -56,7 +56,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
         limitation["last_day"] = min(three_end, twenty_end).isoformat()
         limitation["expired_at_decision"] = facts.decision_date > min(three_end, twenty_end)
         trail.step("civil", f"撤销权期间：自知道或者应当知道撤销事由之日（{known.isoformat()}）起一年，最后一日约为 {one_end.isoformat()}；"
-                            f"无论何时知道，自行为发生之日起五年（约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
+                            f"无论何时知道，自民事法律行为发生之日起五年（以所填行为日期近似，约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
                             + ("按处理日期，一年期间已经届满。" if revocation["expired_at_decision"] else ""),
                    [p1["citation"], "minfadian#art-201", "minfadian#art-202"])
         trail.step("civil", f"诉讼时效三年，自知道或者应当知道权利受到损害以及义务人之日起计算，约至 {limitation['last_day']}；"

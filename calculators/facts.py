@@ -331,7 +331,6 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
         if key not in KNOWN_KEYS:
             raise FactsError(str(key), f"未知的字段“{str(key)[:40]}”。可用的字段：{'、'.join(KNOWN_KEYS)}。")
     notes: list[str] = []
-
     claims: tuple[Decimal, ...] = ()
     raw_amount = raw.get("amount")
     if raw_amount is not None and isinstance(raw_amount, str) and not raw_amount.strip() and raw.get("claims") is not None:
@@ -368,6 +367,8 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
         raise FactsError("act_date", f"行为日期 {act.isoformat()} 晚于今天（{today.isoformat()}），请检查。")
     if decision < act:
         raise FactsError("decision_date", f"处理日期 {decision.isoformat()} 早于行为日期 {act.isoformat()}，请检查。")
+    if today is not None and decision > today:
+        notes.append(f"处理日期 {decision.isoformat()} 晚于今天：结果按这个假设的处理日期计算，届时规则可能已有变化。")
 
     province = parse_province(raw.get("province"), rs)
     province, region, region_notes = parse_region(raw.get("region"), province, rs, act)

@@ -200,3 +200,13 @@ def test_reported_rows_explain_themselves_first():
         for v in p.versions:
             if v.confidence == "REPORTED":
                 assert "REPORTED" in v.caveats[0], p.short
+
+
+def test_administrative_scope_and_first_violation_quotes():
+    v = RS.administrative["versions"]
+    assert v["2012"]["scope_text"] in article("texts/zhian-2012.md", "art-2")
+    assert v["2025"]["scope_text"] in article("texts/zhian-2025-excerpts.md", "art-8")
+    assert RS.administrative["first_violation"]["text"] in article("texts/xingzheng-chufa-2021.md", "art-33")
+    assert RS.criminal["related_offences"]["extortion"]["text"] in article("texts/xingfa.md", "art-274")
+    assert RS.criminal["related_offences"]["theft"]["text"] in article("texts/xingfa.md", "art-264")
+    assert RS.criminal["inclusive"]["text"] in article("texts/xingfa.md", "art-99")
