@@ -70,8 +70,15 @@ def parse_date(value: Any, field: str, label: str, *, required: bool = True) -> 
 
 
 def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list[str], str, list[dict[str, Any]]]:
-    """(possible tiers, where they came from, warnings) — from the engine when an amount is given."""
-    if payload.get("amount") not in (None, ""):
+    """(possible tiers, where they came from, warnings): the calculator's own ``tier`` when its link
+    passes one; else the engine's classify when an amount is given; else every tier."""
+    tier = payload.get("tier")
+    if tier not in (None, ""):
+        if tier not in TIER_LABELS:
+            raise InputError("tier", "数额档次只能是：none、large、huge、especially_huge、uncertain。")
+        if tier != "uncertain":
+            return [tier], "param", []
+    if payload.get("amount") not in (None, "") and tier in (None, "", "uncertain"):
         from calculators.engine import classify  # lazy: the engine is only needed with an amount
         from calculators.facts import FactsError
         facts = {ENGINE_KEYS[k]: v for k, v in payload.items() if k in ENGINE_KEYS and v not in (None, "")}
@@ -86,12 +93,6 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
         return list(crim["possible_tiers"]), "engine", [{"code": "tier_from_engine", "text":
             f"按金额 {r['amount_yuan']} 元" + (f"和{r['facts']['province']}的标准" if r["facts"].get("province") else "（未选省份）")
             + f"，计算器的结论是：{TIER_LABELS.get(crim['tier'], crim['tier'])}。", "citations": ["xingfa#art-266"]}]
-    tier = payload.get("tier")
-    if tier not in (None, ""):
-        if tier not in TIER_LABELS:
-            raise InputError("tier", "数额档次只能是：none、large、huge、especially_huge、uncertain。")
-        if tier != "uncertain":
-            return [tier], "param", []
     return list(TIERS), "all", []
 
 
