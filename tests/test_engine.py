@@ -164,11 +164,13 @@ def _tiers(facts: dict[str, Any]) -> list[str]:
     return engine.classify(facts, today=GOLDEN_TODAY).criminal.possible_tiers
 
 
-@settings(max_examples=150, deadline=None)
-@given(a=amounts, b=amounts, prov=st.sampled_from([None] + PROVINCES), attempt=st.booleans())
-def test_tier_never_falls_as_amount_rises(a: Decimal, b: Decimal, prov: str | None, attempt: bool) -> None:
+@settings(max_examples=200, deadline=None)
+@given(a=amounts, b=amounts, prov=st.sampled_from([None] + PROVINCES), attempt=st.booleans(),
+       circs=st.lists(st.sampled_from(["repeated", "vulnerable_victim", "mass_telecom", "gang_leader"]), max_size=2, unique=True))
+def test_tier_never_falls_as_amount_rises(a: Decimal, b: Decimal, prov: str | None, attempt: bool, circs: list[str]) -> None:
     lo, hi = sorted((a, b))
-    base: dict[str, Any] = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "refund_obtained": not attempt}
+    base: dict[str, Any] = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "refund_obtained": not attempt,
+                            "circumstances": circs}
     if prov:
         base["province"] = prov
     t_lo, t_hi = _tiers(base | {"amount": str(lo)}), _tiers(base | {"amount": str(hi)})
@@ -176,10 +178,14 @@ def test_tier_never_falls_as_amount_rises(a: Decimal, b: Decimal, prov: str | No
     assert TIER_ORDER[max(t_lo, key=TIER_ORDER.get)] <= TIER_ORDER[max(t_hi, key=TIER_ORDER.get)]
 
 
+CIRCS = ["repeated", "vulnerable_victim", "mass_telecom", "gang_leader", "surrender", "restitution", "relief_funds"]
+
+
 @settings(max_examples=150, deadline=None)
-@given(a=amounts)
-def test_without_province_possible_tiers_cover_every_province(a: Decimal) -> None:
-    d = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "amount": str(a)}
+@given(a=amounts, circs=st.lists(st.sampled_from(CIRCS), max_size=3, unique=True), attempt=st.booleans())
+def test_without_province_possible_tiers_cover_every_province(a: Decimal, circs: list[str], attempt: bool) -> None:
+    d = {"act_date": "2024-06-01", "decision_date": "2024-09-01", "amount": str(a), "circumstances": circs,
+         "refund_obtained": not attempt}
     national = set(_tiers(d))
     for code in PROVINCES:
         p = RS.provinces[code]
