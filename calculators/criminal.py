@@ -403,6 +403,20 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
         ranges = {t: [money(lo), money(hi)] for t, (lo, hi) in rs.national_ranges.items()}  # type: ignore[misc]
     used = b_act if b_act.mode == "exact" else (b_dec if b_dec.mode == "exact" else None)
     cites = ["xingfa#art-266", f"{J}#art-1", "xingfa#art-99"]
+    codes = {w.code for w in trail.warnings}
+    what_changes: list[str] = []
+    if province is None or "province_unknown" in codes:
+        what_changes.append("案件所在的省份（各省在全国幅度内确定数额标准；没有可靠的省级标准时只能按全国幅度给出“不确定”）。")
+    if "region_missing" in codes:
+        what_changes.append("案件所在的城市（广东一类、二类地区标准不同）。")
+    if not facts.act_date_given or not same:
+        what_changes.append("行为日期（决定适用哪一版数额标准）。")
+    if not facts.refund_obtained:
+        what_changes.append("退款是否实际到手（既遂还是未遂）。")
+    if "near_threshold_undefined" in codes or "near_large_undefined" in codes:
+        what_changes.append("办案机关是否认为金额“接近”更高一档（没有全国数字）。")
+    what_changes.append("金额是否还有未经处理的其他退款需要合并计算（合并是实务做法，不是全国性规定）。")
+    what_changes.append("是否以差评、投诉相威胁（可能是敲诈勒索），是否调包退货（诈骗还是盗窃有争议）。")
     return CriminalResult(
         tier=tier, possible_tiers=ordered(possible), tier_label=TIER_LABELS[tier],
         thresholds_yuan=_thresholds_dict(used.thresholds) if used else None,
@@ -411,5 +425,5 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
         limitation_years=limitation_years, limitation_years_by_tier=limitation_by_tier, limitation=limitation,
         attempt=not facts.refund_obtained, circumstances=circ_out, non_prosecution_possible=non_pros,
         close_relative=close_rel, probation_excluded=probation_excluded, characterisation=characterisation,
-        time_effect=time_effect, pending_verification=pending, citations=cites,
+        time_effect=time_effect, pending_verification=pending, what_changes=what_changes, citations=cites,
     )

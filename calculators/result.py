@@ -75,6 +75,7 @@ class CriminalResult:
     characterisation: list[dict[str, Any]]
     time_effect: dict[str, Any]
     pending_verification: bool
+    what_changes: list[str]
     citations: list[str]
 
     def to_dict(self) -> dict[str, Any]:

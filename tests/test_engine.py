@@ -193,3 +193,12 @@ def test_without_province_possible_tiers_cover_every_province(a: Decimal, circs:
         for city in regions:
             facts = d | {"province": code} | ({"region": city} if city else {})
             assert set(_tiers(facts)) <= national, (code, city, a)
+
+
+def test_what_changes_names_the_missing_facts():
+    r = _result({"amount": "5000", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    assert any("省份" in x for x in r["criminal"]["what_changes"])
+    r = _result({"amount": "5000", "province": "广东", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    assert any("城市" in x for x in r["criminal"]["what_changes"])
+    r = _result({"amount": "5000", "province": "浙江", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    assert not any("省份" in x or "城市" in x for x in r["criminal"]["what_changes"])
