@@ -218,9 +218,19 @@ def law_page(law_id: str) -> str:
             '<button type="button" class="law-cite" data-search-exclude>复制引用</button>',
         ]
         parts += [f"<p>{_esc(p)}</p>" for p in u.paragraphs]
+        if _search_key(u):
+            # Material's search box segments a query with the tokens of the index, never using the
+            # whole query as one piece: "第二百六十六条" is looked up as "第二百六十六*". This token
+            # (not shown, not read aloud) is what lets that query find the article.
+            parts.append(f'<span class="law-unit__key" hidden aria-hidden="true">{_esc(_search_key(u))}</span>')
         parts.append("</section>")
         out += ["\n".join(parts), ""]
     return "\n".join(out)
+
+
+def _search_key(u: Unit) -> str:
+    """"第二百六十六" for 第二百六十六条 (the label less its last character), "" for other units."""
+    return u.label[:-1] if u.anchor.startswith("art-") and u.label.endswith("条") else ""
 
 
 def _numeral(anchor: str) -> str:
@@ -306,4 +316,11 @@ def on_config(config):  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     for w in sorted(search_words()):
         jieba.add_word(w, freq=100000)
+    for key in sorted(search_keys()):
+        if key not in jieba.dt.FREQ or not jieba.dt.FREQ[key]:
+            jieba.add_word(key, freq=10)  # rare: never preferred over the whole label above
     return config
+
+
+def search_keys() -> set[str]:
+    return {k for law_id in registry() for u in load(law_id).units if (k := _search_key(u))}

@@ -377,3 +377,86 @@ def search(site: Path, term: str) -> list[str]:
 def test_search_finds_each_topic(site, term, expected):
     ranked = search(site, term)
     assert expected in ranked[:5], (term, ranked[:10])
+
+
+# ---------- in the browser: the search box and the copy-citation button ------------------------------
+
+from browser_support import SiteServer, chromium_available, launch_chromium  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser_page(site):
+    if not chromium_available():
+        pytest.skip("/usr/bin/chromium not installed")
+    from playwright.sync_api import sync_playwright
+    with SiteServer(site) as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        hosts: list[str] = []
+        context.on("request", lambda r: hosts.append(urlsplit(r.url).netloc))
+        yield server, context
+        context.close()
+        browser.close()
+        assert set(hosts) <= {f"127.0.0.1:{server.port}"}, set(hosts)
+
+
+def _search_box(server, context, query: str) -> list[list[str]]:
+    """The result groups the search box shows (one per page: the page, then its matching sections),
+    each as site-relative "path#fragment" strings."""
+    page = context.new_page()
+    try:
+        page.goto(server.origin + "/")
+        page.click("input.md-search__input")
+        page.keyboard.type(query, delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        groups = page.eval_on_selector_all(
+            ".md-search-result__item", "items => items.map(i => [...i.querySelectorAll('a')].map(a => a.href))")
+        out = []
+        for hrefs in groups:
+            parts = [urlsplit(h) for h in hrefs]
+            out.append([p.path.lstrip("/") + ("#" + p.fragment if p.fragment else "") for p in parts])
+        return out
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query,expected", [
+    ("第二百六十六条", "laws/xingfa/#art-266"),
+    ("第一百四十八条", "laws/minfadian/#art-148"),
+    ("266", "laws/xingfa/#art-266"),
+    ("拘留", "administrative/"),
+    ("欺诈", "civil/"),
+    ("举报", "checklist/"),
+])
+def test_search_box_finds_it(browser_page, query, expected):
+    server, context = browser_page
+    groups = _search_box(server, context, query)[:5]
+    pages = [g[0].split("#")[0] for g in groups]
+    assert expected.split("#")[0] in pages, (query, pages)
+    if "#" in expected:
+        group = groups[pages.index(expected.split("#")[0])]
+        assert expected in group[:3], (query, group[:10])  # the page, then its best sections
+
+
+@pytest.mark.browser
+def test_copy_citation_builds_the_citation_from_the_page(browser_page):
+    server, context = browser_page
+    page = context.new_page()
+    page.goto(server.origin + "/laws/xingfa/#art-266")
+    button = page.locator("#art-266 ~ button.law-cite")
+    button.click()
+    page.wait_for_function("b => b.dataset.citation", arg=button.element_handle())
+    citation = button.get_attribute("data-citation")
+    line = next(l for l in (ROOT / "legal/texts/xingfa.md").read_text("utf-8").splitlines()
+                if l.startswith("第二百六十六条 "))
+    assert citation.startswith("《中华人民共和国刑法》第二百六十六条：" + line.split(" ", 1)[1].strip())
+    assert f"{server.origin}/laws/xingfa/#art-266" in citation
+    assert registry()["xingfa"].version in citation
+    # a PARTIAL text says so in the copied citation
+    page.goto(server.origin + "/laws/liangxing-2021/#item-3-4")
+    button = page.locator("#item-3-4 ~ button.law-cite")
+    button.click()
+    page.wait_for_function("b => b.dataset.citation", arg=button.element_handle())
+    assert "待核实" in button.get_attribute("data-citation")
+    page.close()
