@@ -163,37 +163,20 @@ def _apply_specials(rs: Ruleset, amount: Decimal, basis: Basis, facts: Facts, ev
                 ev.warnings.append(("near_large_undefined", "江苏的规定没有说明“接近数额较大”具体是多少：3000元以上不满6000元且有所列情形的，只能列为可能构成犯罪。", [f"{J}#art-1"]))
     near = (present & set(ART2_NEAR_CODES)) - handled_near
     if near:
+        # 诈骗案件解释第二条第二款: "接近" the next tier has no national figure, so no cut-off is applied:
+        # with a listed circumstance, the next tier up is always possible and the result says why.
         nt = rs.criminal["near_threshold"]
-        ratio = Decimal(nt["min_ratio"])
-        if basis.mode == "exact" and basis.thresholds is not None:
-            floors = basis.thresholds
-        elif basis.mode == "regions":
-            floors = Thresholds(*(min(r.thresholds.get(k) for r in basis.regions) for k in AMOUNT_TIERS))  # type: ignore[type-var]
-        else:
-            floors = rs.national_thresholds_low()
-        added = set()
-        for t_name in list(ev.possible):
-            if t_name in ("large", "huge"):
-                higher = TIERS[TIER_ORDER[t_name] + 1]
-                floor = floors.get(higher)
-                if floor is not None and amount >= ratio * floor:
-                    added.add(higher)
+        added = {TIERS[TIER_ORDER[t] + 1] for t in ev.possible if t in ("large", "huge")}
         labels = "、".join(rs.circumstances[c].label for c in near)
         if added - ev.possible:
             ev.possible |= added
             ev.steps.append((
                 f"诈骗案件解释第二条第二款：数额接近“数额巨大”“数额特别巨大”的标准，并有第二条所列情形或者属于诈骗集团首要分子（{labels}）的，"
-                f"应当分别认定为“其他严重情节”“其他特别严重情节”。{fmt(amount)}已达到更高一档标准的60%以上，因此更高一档列为可能："
-                f"{'、'.join(TIER_LABELS[x] for x in ordered(added))}。",
+                f"应当分别认定为“其他严重情节”“其他特别严重情节”。“接近”没有全国统一的数字，{fmt(amount)}是否算接近由办案机关判断，"
+                f"因此更高一档列为可能：{'、'.join(TIER_LABELS[x] for x in ordered(added))}。",
                 [f"{J}#art-2", "xingfa#art-266"],
             ))
             ev.warnings.append(("near_threshold_undefined", nt["text"], list(nt["citations"])))
-        elif any(t in ("large", "huge") for t in ev.possible):
-            ev.steps.append((
-                f"诈骗案件解释第二条第二款（接近更高一档数额并有所列情形的，认定为其他严重情节）：{fmt(amount)}离更高一档的标准较远"
-                f"（不到60%），本站不提示更高一档；所选情节（{labels}）仍可以酌情从严。",
-                [f"{J}#art-2"],
-            ))
 
 
 def _attempt(ev: Evaluation, facts: Facts) -> None:
