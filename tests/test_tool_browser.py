@@ -168,3 +168,38 @@ def test_tools_index_lists_the_five_tools(page, server):
     page.goto(server.origin + "/tools/")
     links = page.locator(".md-content table a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert [h.rstrip("/").split("/")[-1] for h in links] == ["photo", "deadlines", "fees", "platform", "documents"]
+
+
+def test_tools_work_offline_after_a_first_visit(browser, server):
+    ctx = browser.new_context(accept_downloads=True)
+    errors: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.origin + "/tools/fees/?amount=12000")
+        page.wait_for_selector('#fees-total[data-fee="100.00"]')
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now under the service worker: Pyodide and the wheel pass through it and are cached
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+        page.wait_for_selector('#fees-total[data-fee="100.00"]')
+
+        ctx.set_offline(True)
+        server.set_offline(True)
+        n_before = len(server.requests)
+        page.goto(server.origin + "/tools/documents/?amount=800")
+        page.wait_for_selector(".doc-sheet")
+        with page.expect_download() as dl:
+            page.click(".doc-sheet-wrap:not([hidden]) .doc-download")
+        assert open(dl.value.path(), "rb").read(2) == b"PK"
+        page.goto(server.origin + "/tools/deadlines/?act=2026-03-01")
+        page.wait_for_selector('#dl-table tr[data-code="zhian-discovery"]')
+        page.goto(server.origin + "/tools/platform/")
+        page.wait_for_selector("#platform-headline")
+        # the browser's own service-worker update checks (GET /sw.js on navigation) are expected and fail
+        # harmlessly offline; nothing else may reach the server
+        assert [r for r in server.requests[n_before:] if r != "/sw.js"] == [], "the server was reached while offline"
+        assert errors == []
+    finally:
+        server.set_offline(False)
+        ctx.close()

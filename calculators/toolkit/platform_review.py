@@ -155,6 +155,7 @@ def assess(answers: dict[str, Any]) -> dict[str, Any]:
                 entry["citations"] += d.get("fallback_citations", [])
         if any(q.get("pending") for q in d.get("quotes", [])):
             entry["notes"].append(meta["measures_quote_note"])
+        entry["citations"] = list(dict.fromkeys(entry["citations"]))
         entry["status"] = status
         entry["status_label"] = STATUS_LABELS[status]
         entry["facts_status"] = facts_status
