@@ -145,6 +145,10 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
     try:
         markdown = render_markers(markdown, src_uri)
         markdown = render_citations(markdown, src_uri)
+        leftover = re.search(r"\[\[[^\]\n]*\]\]|\{\{[^}\n]*\}\}", markdown)
+        if leftover:
+            raise ContentError(f"malformed citation or marker {leftover.group(0)!r} "
+                               "(write [[law#anchor]], [[law#anchor|label]], {{ table:NAME }} or {{ value:KEY }})")
     except (ContentError, KeyError, ValueError) as exc:
         from mkdocs.exceptions import PluginError
         raise PluginError(f"{src_uri}: {exc}") from exc

@@ -248,6 +248,27 @@ def test_content_pages_cite_the_core_articles(site):
             assert t in resolved, (src, t)
 
 
+def test_no_unrendered_syntax_is_left_on_any_page(site):
+    for src in nav_sources():
+        path = page_path(site, src)
+        if path.is_file():
+            text = "".join(parsed(path).article_text)
+            assert "[[" not in text and "{{" not in text, src
+
+
+def test_malformed_citation_fails_the_build(tmp_path):
+    class F:  # the two attributes of mkdocs' Page the hook reads
+        src_uri = "civil.md"
+    class P:
+        file = F()
+        meta: dict = {}
+    from mkdocs.exceptions import PluginError
+    with pytest.raises(PluginError, match="malformed"):
+        rule_tables.on_page_markdown("# 标题\n\n见[[xingfa#art 266]]。", P(), None, None)
+    out = rule_tables.on_page_markdown("# 标题\n\n见[[xingfa#art-266]]。", P(), None, None)
+    assert "legal-notice" in out and "laws/xingfa/index.md#art-266" in out
+
+
 def test_unknown_citation_fails_the_build():
     with pytest.raises(rule_tables.ContentError, match="xingfa#art-9999"):
         rule_tables.render_citations("见[[xingfa#art-9999]]。", "criminal.md")
