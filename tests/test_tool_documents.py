@@ -212,3 +212,36 @@ def test_cli_writes_docx_files(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "calculators.toolkit.documents"], input="[1,2]",
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and json.loads(bad.stdout)["error"]["field"] == "facts"
+
+
+# The CT_PPr / CT_RPr / CT_Style / CT_TblPr sequences of ECMA-376 (transitional), for the elements this
+# writer emits: Word refuses a file whose property elements are out of schema order.
+_SEQUENCES = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
+            "spacing", "ind", "contextualSpacing", "jc", "outlineLvl", "rPr", "sectPr"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "strike", "color", "spacing", "w", "kern", "position",
+            "sz", "szCs", "highlight", "u", "shd", "vertAlign", "lang"],
+    "style": ["name", "aliases", "basedOn", "next", "link", "uiPriority", "semiHidden", "unhideWhenUsed", "qFormat",
+              "pPr", "rPr", "tblPr", "trPr", "tcPr"],
+    "tblPr": ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd"],
+}
+
+
+def test_property_elements_follow_the_schema_order():
+    import xml.etree.ElementTree as ET
+    docs, _ = _docs({**FACTS, "other_loss": "20"})
+    w = "{" + docx.W_NS + "}"
+    checked = 0
+    for d in docs.values():
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(d["docx_base64"]))) as z:
+            roots = [ET.fromstring(z.read("word/document.xml")), ET.fromstring(z.read("word/styles.xml"))]
+        for root in roots:
+            for parent, seq in _SEQUENCES.items():
+                for node in root.iter(w + parent):
+                    names = [c.tag.removeprefix(w) for c in node]
+                    assert all(n in seq for n in names), (parent, names)
+                    idx = [seq.index(n) for n in names]
+                    assert idx == sorted(idx), (parent, names)
+                    checked += 1
+    assert checked > 50

@@ -270,7 +270,7 @@ def appeal(f: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
         when = "" if f["platform_date"] else "（该办法自2026年2月1日起施行，适用于此后作出的处理）"
         blocks.append({"type": "paragraph", "indent": True, "text":
                        f"根据《网络交易平台规则监督管理办法》{when}，平台对经营者采取对其权益有负面影响的措施，应当告知事实、理由和依据，"
-                       f"并在申诉人提出要求时以人工方式判定（{_label(measures[0])}）；平台规则减轻一方举证责任的，应当识别、防范和处置"
+                       f"并设置便捷的申诉渠道；仅采用人工智能等技术手段处理、申诉人提出人工判定要求的，应当采用人工判定（{_label(measures[0])}）；平台规则减轻一方举证责任的，应当识别、防范和处置"
                        f"滥用该规则的行为（{_label(measures[1])}）；平台不得强制或者变相强制经营者承担退款不退货等售后责任"
                        f"（{_label(measures[2])}第一款第（一）项）。"})
         cites += measures
@@ -315,7 +315,7 @@ def police(f: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
         {"type": "paragraph", "indent": True, "text":
          f"报案人认为，被举报人的行为可能属于虚构事实、隐瞒真相骗取他人财物。依照{_label('xingshi-susong-2018#art-110')}，"
          f"报案人特向贵局报案，请求依法审查：认为构成犯罪的，依照{_label('xingfa#art-266')}立案侦查；尚不够刑事处罚的，"
-         f"依照{zhian}给予治安管理处罚；并依照{_label('xingshi-susong-2018#art-112')}将处理结果告知报案人。"},
+         f"依照{zhian}给予治安管理处罚。如决定不予立案，请依照{_label('xingshi-susong-2018#art-112')}将不立案的原因通知报案人（控告人）。"},
         {"type": "paragraph", "indent": True, "text": "报案人保证以上陈述属实，并愿意配合调查、提供原始证据。"},
         {"type": "heading", "level": 1, "text": "证据清单"},
         _evidence_table(f),
