@@ -50,6 +50,11 @@ INIT_SCRIPT = r"""
     if (!B.error && el.hasAttribute("data-error") && el.getAttribute("data-error")) {
       B.error = { t: performance.now(), message: el.getAttribute("data-error") };
     }
+    // the calculator marks a failed answer with data-state="error" | "failed" on its result box
+    if (!B.error && !B.first && ["error", "failed"].includes(el.getAttribute("data-state"))) {
+      B.error = { t: performance.now(), message: "data-state=" + el.getAttribute("data-state") + ": " +
+                  (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 200) };
+    }
     if (B.first) return;
     for (const a of B.resultAttrs) {
       const v = el.getAttribute(a);
@@ -67,23 +72,33 @@ INIT_SCRIPT = r"""
       else for (const n of m.addedNodes) {
         if (n.nodeType !== 1) continue;
         check(n);
-        for (const a of B.resultAttrs.concat(["data-error"])) n.querySelectorAll("[" + a + "]").forEach(check);
+        for (const a of B.resultAttrs.concat(["data-error", "data-state"])) n.querySelectorAll("[" + a + "]").forEach(check);
       }
     }
   });
   mo.observe(document, { subtree: true, childList: true, attributes: true,
-                         attributeFilter: B.resultAttrs.concat(["data-error"]) });
+                         attributeFilter: B.resultAttrs.concat(["data-error", "data-state"]) });
 })();
 """ % {"attrs": json.dumps(RESULT_ATTRS)}
 
 WARM_SCRIPT = r"""
-async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs }) => {
+async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
   const input = document.querySelector(inputSelector);
   if (!input) return { error: "no input " + inputSelector };
   const current = () => {
     const el = document.querySelector("[" + resultAttr + "]");
     return el ? el.getAttribute(resultAttr) : null;
   };
+  // untimed: put the form into a known state (the tier of amounts[1]) so that the first timed
+  // change (amounts[0]) changes the answer; wait until the result holds still
+  input.value = String(prime);
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  let last = current(), stableSince = performance.now();
+  while (performance.now() - stableSince < 600) {
+    await new Promise((r) => setTimeout(r, 25));
+    const v = current();
+    if (v !== last) { last = v; stableSince = performance.now(); }
+  }
   const deltas = [], frames = [], values = [];
   for (const amount of amounts) {
     const before = current();
@@ -224,7 +239,7 @@ class Browser:
         return ctx
 
     def visit(self, ctx: Any, server: StaticServer, url: str, *, wait_result: bool = True,
-              timeout_ms: int = 60_000, quiet_s: float = 1.0) -> tuple[Any, Visit]:
+              timeout_ms: int = 30_000, quiet_s: float = 1.0) -> tuple[Any, Visit]:
         """Open ``url`` in a new page of ``ctx``; wait for the result (or the load, for content
         pages), then for the network to go quiet. Returns the page (still open) and the Visit."""
         page = ctx.new_page()
@@ -272,10 +287,10 @@ class Browser:
 
     @staticmethod
     def warm(page: Any, *, input_selector: str, result_attr: str, amounts: list[int],
-             timeout_ms: int = 10_000, pause_ms: int = 20) -> dict[str, Any]:
+             prime: int, timeout_ms: int = 10_000, pause_ms: int = 20) -> dict[str, Any]:
         return page.evaluate(WARM_SCRIPT, {"inputSelector": input_selector, "resultAttr": result_attr,
                                            "amounts": amounts, "timeoutMs": timeout_ms,
-                                           "pauseMs": pause_ms})
+                                           "pauseMs": pause_ms, "prime": prime})
 
 
 def stats(values: list[float]) -> dict[str, float | int | None]:

@@ -119,20 +119,26 @@ def provinces() -> list[str]:
 BATCH_COLUMNS = ["amount", "province", "act_date", "decision_date"]
 
 
+BATCH_TODAY = "2026-11-27"  # passed as --today, so the rows mean the same whatever the clock says
+
+
 def generate_rows(path: Path, n: int, seed: int = 7) -> None:
     """n rows of plausible facts: amounts from 1 yuan to 2 million, every province of the pack
-    plus empty, act dates 2024-2026 and decision dates after them."""
+    plus empty, act dates 2020-01-01 .. 2026-06-30 and decision dates 0-150 days later."""
+    import datetime as _dt
+
     rng = random.Random(seed)
     provs = provinces() + [""]
+    start = _dt.date(2020, 1, 1)
+    span = (_dt.date(2026, 6, 30) - start).days
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(BATCH_COLUMNS)
         for _ in range(n):
             amount = int(10 ** rng.uniform(0, 6.3))
-            y, m, d = rng.choice([2024, 2025, 2026]), rng.randint(1, 12), rng.randint(1, 28)
-            dm = min(12, m + rng.randint(0, 5))
-            w.writerow([amount, rng.choice(provs), f"{y}-{m:02d}-{d:02d}",
-                        f"{y if dm >= m else y + 1}-{dm:02d}-{d:02d}"])
+            act = start + _dt.timedelta(days=rng.randint(0, span))
+            decision = act + _dt.timedelta(days=rng.randint(0, 150))
+            w.writerow([amount, rng.choice(provs), act.isoformat(), decision.isoformat()])
 
 
 def batch(n: int = 100_000, python: str = sys.executable) -> dict[str, Any]:
@@ -143,7 +149,8 @@ def batch(n: int = 100_000, python: str = sys.executable) -> dict[str, Any]:
         out_path = tmp / "out.txt"
         with out_path.open("wb") as out, (tmp / "err.txt").open("wb") as err:
             t0 = time.perf_counter()
-            proc = subprocess.Popen([python, "-m", "calculators", "batch", str(rows)], stdout=out,
+            proc = subprocess.Popen([python, "-m", "calculators", "batch", str(rows),
+                                     "--today", BATCH_TODAY], stdout=out,
                                     stderr=err, cwd=ROOT)
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
@@ -151,11 +158,16 @@ def batch(n: int = 100_000, python: str = sys.executable) -> dict[str, Any]:
         if proc.returncode != 0:
             return {"error": (tmp / "err.txt").read_text("utf-8", "replace").strip()[-2000:],
                     "rows": n}
+        out_lines = error_rows = 0
         with out_path.open("rb") as fh:
-            out_lines = sum(1 for _ in fh)
+            for line in fh:
+                out_lines += 1
+                if b'"error"' in line[:40]:
+                    error_rows += 1
         return {
             "rows": n,
             "output_lines": out_lines,
+            "error_rows": error_rows,
             "wall_s": wall,
             "rows_per_s": n / wall,
             "peak_rss_mib": usage.ru_maxrss / 1024.0,  # Linux: ru_maxrss is in KiB

@@ -15,6 +15,8 @@ if (!wheelPath || !casesPath) {
   process.exit(2);
 }
 const pyodideDir = join(root, "node_modules", "pyodide") + "/";
+process.on("uncaughtException", (err) => { console.error(String(err && err.message || err).slice(-3000)); process.exit(1); });
+process.on("unhandledRejection", (err) => { console.error(String(err && err.message || err).slice(-3000)); process.exit(1); });
 const { loadPyodide } = await import(join(pyodideDir, "pyodide.mjs"));
 const t0 = performance.now();
 const pyodide = await loadPyodide({ indexURL: pyodideDir, packageBaseUrl: pyodideDir,

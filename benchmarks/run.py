@@ -55,7 +55,8 @@ def build_site(dest: Path, reps: int = 1, python: str = sys.executable) -> dict[
     for _ in range(max(1, reps)):
         t0 = time.perf_counter()
         proc = subprocess.run([python, "-m", "mkdocs", "build", "--quiet", "-d", str(dest)],
-                              cwd=ROOT, capture_output=True, text=True)
+                              cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         times.append(time.perf_counter() - t0)
         if proc.returncode != 0:
             raise SystemExit("mkdocs build failed:\n" + (proc.stderr or proc.stdout)[-4000:])
@@ -70,8 +71,21 @@ def find_pyodide_dir(site: Path) -> str | None:
 
 
 # -- browser part ------------------------------------------------------------------------------
+def worker_csp() -> str | None:
+    """The CSP header the site asks a host to send for its worker scripts (site_hooks/security.py)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from site_hooks.security import WORKER_CSP  # type: ignore[import-not-found]
+        return str(WORKER_CSP)
+    except Exception:
+        return None
+    finally:
+        sys.path.pop(0)
+
+
 def browser_runs(site: Path, reps: int, warm_changes: int, only: set[str], cache: str,
-                 amount_selector: str, content_page: str, log: Any) -> dict[str, Any]:
+                 amount_selector: str, content_page: str, log: Any,
+                 latency_ms: float = 0.0) -> dict[str, Any]:
     out: dict[str, Any] = {"floor": [], "floor_repeat": [], "cold": [], "repeat": [], "warm": [],
                            "content": [], "errors": []}
     pyodide_dir = find_pyodide_dir(site)
@@ -79,8 +93,10 @@ def browser_runs(site: Path, reps: int, warm_changes: int, only: set[str], cache
         out["errors"].append("the built site has no pyodide.asm.wasm")
         return out
     out["pyodide_dir"] = pyodide_dir
-    with StaticServer(site, mounts={"/__bench__/": PAGES}, cache=cache) as srv, Browser() as br:
-        out["server"] = {"cache": cache, "gzip_files": srv.prewarm()}
+    with StaticServer(site, mounts={"/__bench__/": PAGES}, cache=cache, script_csp=worker_csp(),
+                      latency_ms=latency_ms) as srv, Browser() as br:
+        out["server"] = {"cache": cache, "gzip_files": srv.prewarm(), "latency_ms": latency_ms,
+                         "script_csp": srv.script_csp}
         out["chromium"] = br.browser.version
         floor_url = srv.url + "__bench__/floor.html?" + urllib.parse.urlencode({"pyodide": pyodide_dir})
         calc_url = srv.url + "calculator/?" + urllib.parse.urlencode(CALC_QUERY)
@@ -109,8 +125,11 @@ def browser_runs(site: Path, reps: int, warm_changes: int, only: set[str], cache
                     out["errors"].append(f"cold #{i}: {v.error}")
                     return
                 if "warm" in only:
-                    amounts = [WARM_AMOUNTS[k % 2] + k for k in range(warm_changes)]
-                    w = br.warm(page, input_selector=amount_selector,
+                    # high, low, high, ... after priming with a low amount: every change flips
+                    # the tier (none <-> large), so every new answer is visible in the attribute
+                    lo, hi = WARM_AMOUNTS
+                    amounts = [(hi if k % 2 == 0 else lo) + k for k in range(warm_changes)]
+                    w = br.warm(page, input_selector=amount_selector, prime=lo - 1,
                                 result_attr="data-criminal-tier", amounts=amounts)
                     out["warm"].append(w)
                     if w.get("error"):
@@ -326,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma list of: floor,cold,warm,repeat,content,engine,build")
     ap.add_argument("--cache", default="short", choices=["short", "revalidate", "immutable"],
                     help="Cache-Control policy of the server (see benchmarks/server.py)")
+    ap.add_argument("--latency-ms", type=float, default=0.0,
+                    help="delay every response by this much (emulates a network round trip)")
     ap.add_argument("--amount-selector", default='[name="amount"]')
     ap.add_argument("--content-page", default=CONTENT_PAGE)
     ap.add_argument("--label", default="", help="a name for this run (experiments)")
@@ -339,8 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     build = None
     if args.site:
         site = args.site.resolve()
-        if not (site / "index.html").is_file():
-            log(f"error: {site} is not a built site (no index.html)")
+        if not any((site / n).is_file() for n in ("index.html", "404.html", "sitemap.xml")):
+            log(f"error: {site} is not a built site (no index.html, 404.html or sitemap.xml)")
             return 2
     else:
         site = args.build_dir.resolve()
@@ -353,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             build = None
     log(f"site: {site}")
     b = browser_runs(site, args.reps, args.warm_changes, only, args.cache, args.amount_selector,
-                     args.content_page, log) if only & {"floor", "cold", "content"} else {}
+                     args.content_page, log, args.latency_ms) if only & {"floor", "cold", "content"} else {}
     eng = None
     if "engine" in only:
         log("engine alone (CPython, Pyodide in Node, batch) ...")

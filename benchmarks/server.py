@@ -144,7 +144,8 @@ class StaticServer:
 
     def __init__(self, root: Path, *, mounts: dict[str, Path] | None = None, port: int = 0,
                  cache: str = "short", gzip_enabled: bool = True,
-                 extra_headers: dict[str, str] | None = None) -> None:
+                 extra_headers: dict[str, str] | None = None, script_csp: str | None = None,
+                 latency_ms: float = 0.0) -> None:
         if cache not in CACHE_POLICIES:
             raise ValueError(f"unknown cache policy {cache!r}; choose one of {sorted(CACHE_POLICIES)}")
         self.root = Path(root).resolve()
@@ -152,6 +153,12 @@ class StaticServer:
         self.cache_policy = cache
         self.gzip_enabled = gzip_enabled
         self.extra_headers = dict(extra_headers or {})
+        # CSP header for scripts: what the site asks a host to send for its worker and Pyodide
+        # files (a dedicated worker is governed by its own response headers, not the page's meta).
+        self.script_csp = script_csp
+        # Added before every response: a crude round-trip time, to see what a request chain
+        # (a waterfall) costs on a phone network. 0 = loopback.
+        self.latency_s = latency_ms / 1000.0
         self.records: list[Record] = []
         self._records_lock = threading.Lock()
         self._gz = _GzipCache()
@@ -273,6 +280,8 @@ class StaticServer:
                 self._finish(status, body, "identity", 0, head)
 
             def _serve(self, head: bool) -> None:
+                if server.latency_s:
+                    time.sleep(server.latency_s)
                 url = urllib.parse.urlsplit(self.path)
                 url_path = url.path or "/"
                 target = server.resolve(url_path)
@@ -312,6 +321,8 @@ class StaticServer:
                 }
                 if can_gzip:
                     common["Vary"] = "Accept-Encoding"
+                if server.script_csp and "javascript" in ctype:
+                    common["Content-Security-Policy"] = server.script_csp
                 if status == 200 and self._not_modified(etag, st.st_mtime):
                     self.send_response(304)
                     for k, v in common.items():
