@@ -95,6 +95,7 @@ def table(name: str) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
 
 
 VALUES["checked"] = lambda: CONTENT_CHECKED
+VALUES["rules_version"] = lambda: ruleset.rules_version()  # ruleset is imported below; called at build time
 
 
 def render_markers(markdown: str, src_uri: str) -> str:

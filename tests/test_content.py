@@ -269,6 +269,20 @@ def test_malformed_citation_fails_the_build(tmp_path):
     assert "legal-notice" in out and "laws/xingfa/index.md#art-266" in out
 
 
+def test_every_case_has_its_anchor_on_the_cases_page(site):
+    page = parsed(page_path(site, "cases.md"))
+    pack_ids = re.findall(r"^### (C\d+)", (ROOT / "legal" / "cases.md").read_text("utf-8"), flags=re.M)
+    engine_ids = [c["id"] for c in ruleset.load().cases]
+    assert len(pack_ids) >= 25 and engine_ids
+    for cid in pack_ids + engine_ids:
+        assert cid.lower() in page.ids, cid
+    assert not {i for i in page.ids if re.fullmatch(r"c\d+", i)} - {c.lower() for c in pack_ids}
+
+
+def test_about_page_names_the_rules_version(site):
+    assert ruleset.rules_version() in "".join(parsed(page_path(site, "about.md")).article_text)
+
+
 def test_unknown_citation_fails_the_build():
     with pytest.raises(rule_tables.ContentError, match="xingfa#art-9999"):
         rule_tables.render_citations("见[[xingfa#art-9999]]。", "criminal.md")
