@@ -41,7 +41,7 @@ DISCLAIMER = (
 )
 
 CITE_RE = re.compile(r"\[\[([a-z0-9-]+)(?:#([a-z0-9-]+))?(?:\|([^\]\n]+))?\]\]")
-MARKER_RE = re.compile(r"\{\{\s*(table|value):\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+MARKER_RE = re.compile(r"\{\{\s*(table|value|quote):\s*([A-Za-z0-9_.#\-]+)\s*\}\}")
 
 
 class ContentError(Exception):
@@ -101,6 +101,8 @@ VALUES["rules_version"] = lambda: ruleset.rules_version()  # ruleset is imported
 def render_markers(markdown: str, src_uri: str) -> str:
     def sub(m: re.Match[str]) -> str:
         kind, name = m.group(1), m.group(2)
+        if kind == "quote":
+            return quote(name, src_uri)
         if kind == "table":
             if name not in TABLES:
                 raise ContentError(f"unknown table {name!r} (known: {', '.join(sorted(TABLES))})")
@@ -109,6 +111,18 @@ def render_markers(markdown: str, src_uri: str) -> str:
             raise ContentError(f"unknown value {name!r} (known: {', '.join(sorted(VALUES))})")
         return VALUES[name]()
     return MARKER_RE.sub(sub, markdown)
+
+
+def quote(citation_id: str, src_uri: str) -> str:
+    """``{{ quote:xingfa#art-266 }}``: the unit's text verbatim from legal/ as a block quote, with
+    its citation (the law is never retyped in a page)."""
+    law_id, _, anchor = citation_id.partition("#")
+    if law_id not in registry() or anchor not in law_pages.anchors(law_id):
+        raise ContentError(f"quote of unknown unit {citation_id!r}")
+    unit = law_pages.unit_text(law_id, anchor)
+    lines = [f"> {html.escape(p, quote=False)}" for p in unit.paragraphs]
+    body = "\n>\n".join(lines)
+    return f'{body}\n>\n> —— {citation_link(law_id, anchor, None, src_uri)}'
 
 
 def md_cell(text: Any) -> str:
@@ -351,7 +365,9 @@ def _admin_versions(src_uri: str) -> str:
 def _admin_texts(src_uri: str) -> str:
     out = []
     for v in ruleset.administrative_versions():
-        out.append(f"> **{md_cell(v['label'])}{md_cell(v['article'])}**（[[{v['citation']}]]）：{md_cell(v['text'])}\n")
+        law_id, _, anchor = v["citation"].partition("#")
+        text = "".join(law_pages.unit_text(law_id, anchor).paragraphs)  # verbatim from legal/
+        out.append(f"> **[[{v['citation']}|{v['label']}{v['article']}]]**：{md_cell(text)}\n")
     return "\n".join(out)
 
 

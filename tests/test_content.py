@@ -283,6 +283,42 @@ def test_about_page_names_the_rules_version(site):
     assert ruleset.rules_version() in "".join(parsed(page_path(site, "about.md")).article_text)
 
 
+def _statute(citation_id: str) -> str:
+    law_id, _, anchor = citation_id.partition("#")
+    return "".join(law_pages.unit_text(law_id, anchor).paragraphs)
+
+
+def test_law_quoted_by_the_rule_data_is_verbatim():
+    """The engine's data quotes the law in places (shown in results); it must equal legal/."""
+    for v in ruleset.administrative_versions():
+        assert v["text"] == _statute(v["citation"]), v["citation"]
+        assert v["discovery_text"] in _statute(v["discovery_citation"]), v["discovery_citation"]
+    art266 = _statute("xingfa#art-266")
+    for t in ruleset.criminal_tiers():
+        if t["statutory_text"]:
+            assert t["statutory_text"] in art266, t["tier"]
+
+
+def test_block_quotes_of_the_law_are_verbatim(site):
+    """Every block quote on a content page that cites an article carries that article's text."""
+    checked = 0
+    for src in CONTENT_PAGES:
+        text = page_path(site, src).read_text("utf-8")
+        base = page_url(site, page_path(site, src))
+        for block in re.findall(r"<blockquote>(.*?)</blockquote>", text, flags=re.S):
+            links = re.findall(r'href="([^"]*laws/[^"]*#[^"]+)"', block)
+            if not links:
+                continue
+            plain = re.sub(r"<[^>]+>", "", block)
+            for href in links:
+                p = urlsplit(href)
+                law_id = posixpath.normpath(posixpath.join(base, p.path)).split("/")[1]
+                body = _statute(f"{law_id}#{p.fragment}")
+                assert body in re.sub(r"\s+", "", plain), (src, law_id, p.fragment)
+                checked += 1
+    assert checked >= 3, checked
+
+
 def test_unknown_citation_fails_the_build():
     with pytest.raises(rule_tables.ContentError, match="xingfa#art-9999"):
         rule_tables.render_citations("见[[xingfa#art-9999]]。", "criminal.md")
