@@ -265,12 +265,13 @@ def index_page() -> str:
         "",
         "标注“待核实”的文本尚未在发布机关网站上核对原文，引用前请自行核对。",
         "",
-        "| 文本 | 类别 | 版本 | 施行 | 可信度 | 说明 |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| 文本 | 标识 | 收录条数 | 类别 | 版本 | 施行 | 可信度 | 说明 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for law in registry().values():
+        n = sum(1 for u in load(law.id).units if u.anchor != "preamble")
         out.append(
-            f"| [{_cell(law.title)}]({law.id}/index.md) | {_cell(law.kind)} | {_cell(law.version or '—')} | "
+            f"| [{_cell(law.title)}]({law.id}/index.md) | `{law.id}` | {n} | {_cell(law.kind)} | {_cell(law.version or '—')} | "
             f"{_cell(_dates(law))} | {_cell(CONFIDENCE_LABELS.get(law.confidence, law.confidence))} | "
             f"{_cell(law.note or '—')} |"
         )
