@@ -187,3 +187,25 @@ def test_photo_loader_messages():
         load_photo(b"RIFF\0\0\0\0WEBPVP8 ", "reference", "a.webp")
     with pytest.raises(PhotoError, match="空文件"):
         load_photo(b"", "claim", "a.jpg")
+
+
+def test_browser_entry_refuses_truncated_files_the_canvas_would_show_half(original):
+    from calculators.toolkit.photo import PhotoError
+    small = original.resize(40, 30)
+    rgba = _rgba(small)
+    full = g.jpeg_bytes(small)
+    ok = browser_entry({"claim": {"name": "a.jpg", "width": 40, "height": 30}, "references": []}, [rgba, full])
+    assert ok["summary"] and "未提供参考照片" in ok["summary"][0]
+    for data, field in ((full[: len(full) * 2 // 3], "claim"), (g.png_bytes(small)[:-30], "claim")):
+        with pytest.raises(PhotoError, match="截断|不完整") as exc:
+            browser_entry({"claim": {"name": "a", "width": 40, "height": 30}, "references": []}, [rgba, data])
+        assert exc.value.field == field
+    with pytest.raises(PhotoError) as exc:
+        browser_entry({"claim": {"name": "a", "width": 40, "height": 30},
+                       "references": [{"name": "r.jpg", "width": 40, "height": 30}]},
+                      [rgba, full, rgba, full[:200]])
+    assert exc.value.field == "reference"
+    # a JPEG with data after its end marker (e.g. a phone's "motion photo") is fine
+    ok = browser_entry({"claim": {"name": "a.jpg", "width": 40, "height": 30}, "references": []},
+                       [rgba, full + b"\0\0ftypmp42" + bytes(100)])
+    assert ok["claim"]["width"] == 40

@@ -62,6 +62,56 @@ def load_photo(data: bytes, field: str, name: str) -> Photo:
     raise PhotoError(field, f"“{name}”不是可以读取的图片（只支持 PNG 和 JPEG 文件）。")
 
 
+def truncation_problem(data: bytes) -> str | None:
+    """For files the browser decoded: a Chinese message when a JPEG/PNG is visibly incomplete (browsers
+    show a truncated file with a grey or empty bottom instead of failing), else None. Files that are
+    neither JPEG nor PNG are not checked."""
+    kind = _sniff(data)
+    if kind == "png":
+        try:
+            for _ in png.iter_chunks(data, check_crc=False):
+                pass
+        except DecodeError as exc:
+            return str(exc)
+        return None
+    if kind == "jpeg":
+        try:
+            for marker, _payload, end in jpeg.iter_segments(data):
+                if marker == 0xDA:
+                    if data.find(b"\xff\xd9", end) < 0:
+                        return "JPEG 文件不完整（图像数据没有结束标记），可能在下载或传输中被截断。"
+                    return None
+        except DecodeError as exc:
+            return str(exc)
+        return "JPEG 文件中没有图像数据（可能被截断）。"
+    return None
+
+
+def summary(result: dict, n_refs: int) -> list[str]:
+    """Verdict-free sentences for the top of the page and the printout."""
+    out = []
+    reuse = result["reuse"]
+    if n_refs == 0:
+        out.append("未提供参考照片：只检查了文件信息（元数据）。")
+    elif reuse["detected"]:
+        out.append(f"与参考照片“{reuse['reference']}”高度相似（差异值 {reuse['distance']:g}，阈值 {reuse['threshold']:g}）。")
+        n = len(result["edited_regions"])
+        if result.get("alignment_trusted") is False:
+            out.append("未能可靠对齐，没有标出差异区域。")
+        else:
+            out.append(f"对齐后发现 {n} 处明显不同的区域。" if n else "对齐后没有发现明显的局部差异。")
+    else:
+        out.append(f"与 {n_refs} 张参考照片都不相似（最小差异值 {reuse['distance']:g}，阈值 {reuse['threshold']:g}）。")
+    meta = result["metadata"]
+    if meta:
+        kinds = {"exif": "EXIF", "png_text": "PNG 文本", "xmp": "XMP", "c2pa": "C2PA 内容凭证", "aigc_label": "AI 生成隐式标识"}
+        found = "、".join(v for k, v in kinds.items() if any(m["kind"] == k for m in meta))
+        out.append(f"读到 {len(meta)} 项文件信息：{found}。")
+    else:
+        out.append("文件中没有读到元数据（这本身不说明任何问题）。")
+    return out
+
+
 def analyse(claim: Photo, refs: list[Photo]) -> dict:
     t0 = time.perf_counter()
     result = compare(claim, refs)
@@ -78,6 +128,7 @@ def analyse(claim: Photo, refs: list[Photo]) -> dict:
         "notes": [dict(n, citations=list(n.get("citations", [])), pending=bool(n.get("pending"))) for n in NOTES],
         "citations": citations(),
     }
+    out["summary"] = summary(out, len(refs))
     out["timing_ms"] = round((time.perf_counter() - t0) * 1000)
     return out
 
@@ -126,9 +177,16 @@ def browser_entry(payload: dict, blobs: list) -> dict:
     claim_bytes = bytes(blobs[1]) if blobs[1] is not None else b""
     if len(claim_bytes) > MAX_FILE_BYTES:
         raise PhotoError("claim", f"“{name}”超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
+    problem = truncation_problem(claim_bytes) if claim_bytes else None
+    if problem:
+        raise PhotoError("claim", f"“{name}”无法读取：{problem}")
     claim = Photo(name, raster, ow, oh, claim_bytes or None)
     refs = []
     for i, meta in enumerate(refs_meta):
         rname, rr, rw, rh = _raster_from_payload(meta, blobs[2 + 2 * i], "reference")
+        rbytes = blobs[3 + 2 * i] if len(blobs) > 3 + 2 * i else None
+        problem = truncation_problem(bytes(rbytes)) if rbytes else None
+        if problem:
+            raise PhotoError("reference", f"“{rname}”无法读取：{problem}")
         refs.append(Photo(rname, rr, rw, rh, None))
     return analyse(claim, refs)

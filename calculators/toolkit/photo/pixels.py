@@ -61,6 +61,8 @@ def _bins(size: int, target: int) -> list[tuple[int, int]]:
 
 def resize(plane: Plane, width: int, height: int, tw: int, th: int) -> list[float]:
     """Area-average ``plane`` (width × height) to tw × th (nearest pixel when enlarging)."""
+    if tw == width and th == height:
+        return [float(v) for v in plane]
     xb = _bins(width, tw)
     out: list[float] = []
     for y0, y1 in _bins(height, th):

@@ -24,6 +24,8 @@ from .pixels import Integral, normalise, resize
 SCALES = (1.0, 0.93, 0.86, 0.79, 0.72, 0.65, 0.58)
 COARSE_W = 24
 FINE_W = 64
+REFINE_TOP = 3          # coarse candidates refined
+HOPELESS_COST = 0.8     # coarse cost above which the photos are plainly different: no refinement
 
 # Calibrated on generated photos (tests/imagegen.py; see tests/test_photo_analysis.py): a re-encoded,
 # resized and cropped clean copy stays below the floor; a painted blob or crack rises far above it.
@@ -75,36 +77,49 @@ def align(claim: Sequence[float], cw: int, ch: int, ref: Sequence[float], rw: in
                 c = _cost(claim_t, normalise(integ.sample(x, y, w, h, tw, th)))
                 cands.append((c, x / k, y / k, f))
     cands.sort()
-    # fine level
-    tw, th = (FINE_W, max(4, round(FINE_W / aspect))) if aspect >= 1 else (max(4, round(FINE_W * aspect)), FINE_W)
-    claim_f = normalise(resize(claim, cw, ch, tw, th))
+    # fine level: refine the best coarse candidates
     fine = Integral(ref, rw, rh)
     best: tuple[float, float, float, float] | None = None
-    for _, x, y, f in cands[:3]:
-        step = max(rw, rh) / 24
-        fstep = 0.035
-        cur = (_cost(claim_f, normalise(fine.sample(x, y, w0 * f, h0 * f, tw, th))), x, y, f)
-        while step >= 0.5:
-            improved = True
-            while improved:
-                improved = False
-                c0, x0, y0, f0 = cur
-                for dx, dy, df in ((step, 0, 0), (-step, 0, 0), (0, step, 0), (0, -step, 0), (0, 0, fstep), (0, 0, -fstep)):
-                    nf = min(1.0, max(SCALES[-1] - 0.05, f0 + df))
-                    nw, nh = w0 * nf, h0 * nf
-                    nx = min(max(0.0, x0 + dx), rw - nw)
-                    ny = min(max(0.0, y0 + dy), rh - nh)
-                    c = _cost(claim_f, normalise(fine.sample(nx, ny, nw, nh, tw, th)))
-                    if c < cur[0] - 1e-9:
-                        cur = (c, nx, ny, nf)
-                        improved = True
-            step /= 2
-            fstep /= 2
+    if cands[0][0] > HOPELESS_COST:
+        c, x, y, f = cands[0]
+        return Alignment(x, y, w0 * f, h0 * f, c)
+    long_ref = max(rw, rh)
+    for _, x, y, f in cands[:REFINE_TOP]:
+        cur = _refine(claim, cw, ch, fine, rw, rh, w0, h0, (x, y, f), FINE_W, long_ref / 24, 0.5)
         if best is None or cur[0] < best[0]:
             best = cur
     assert best is not None
     c, x, y, f = best
     return Alignment(x, y, w0 * f, h0 * f, c)
+
+
+def _refine(claim: Sequence[float], cw: int, ch: int, fine: Integral, rw: int, rh: int, w0: float, h0: float,
+            start: tuple[float, float, float], thumb_w: int, step: float, min_step: float
+            ) -> tuple[float, float, float, float]:
+    """Coordinate descent on (x, y, scale) with halving steps, on thumb_w-wide thumbnails."""
+    aspect = cw / ch
+    tw, th = (thumb_w, max(4, round(thumb_w / aspect))) if aspect >= 1 else (max(4, round(thumb_w * aspect)), thumb_w)
+    target = normalise(resize(claim, cw, ch, tw, th))
+    x, y, f = start
+    cur = (_cost(target, normalise(fine.sample(x, y, w0 * f, h0 * f, tw, th))), x, y, f)
+    fstep = 0.035 * step / (max(rw, rh) / 24)
+    while step >= min_step:
+        improved = True
+        while improved:
+            improved = False
+            c0, x0, y0, f0 = cur
+            for dx, dy, df in ((step, 0, 0), (-step, 0, 0), (0, step, 0), (0, -step, 0), (0, 0, fstep), (0, 0, -fstep)):
+                nf = min(1.0, max(SCALES[-1] - 0.05, f0 + df))
+                nw, nh = w0 * nf, h0 * nf
+                nx = min(max(0.0, x0 + dx), rw - nw)
+                ny = min(max(0.0, y0 + dy), rh - nh)
+                c = _cost(target, normalise(fine.sample(nx, ny, nw, nh, tw, th)))
+                if c < cur[0] - 1e-9:
+                    cur = (c, nx, ny, nf)
+                    improved = True
+        step /= 2
+        fstep /= 2
+    return cur
 
 
 @dataclass(frozen=True)

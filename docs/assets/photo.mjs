@@ -1,0 +1,222 @@
+// The photo check page (/tools/photo/): decode the photos with the browser's canvas, send RGBA pixels
+// and the original file bytes to the Python worker (calculators.toolkit.photo.browser_entry), draw the
+// result. Nothing is uploaded: the files are read locally and the worker runs in this tab.
+import { call } from "./pyclient.mjs";
+import { el, bindStatus, clearErrors, showError, notesList, citeList } from "./tools-common.mjs";
+
+const MAX_BYTES = 30 * 1024 * 1024; // same limit as the Python side
+const MAX_SIDE = 1024; // long side sent to Python; boxes come back in the photo's own pixels
+const MAX_REFS = 12;
+
+const $ = (id) => document.getElementById(id);
+const form = $("photo-form");
+const output = $("photo-output");
+const result = $("photo-result");
+const general = $("err-general");
+const runButton = $("photo-run");
+const printButton = $("photo-print");
+
+bindStatus($("photo-status"), $("photo-progress"), result);
+
+class InputError extends Error {
+  constructor(field, message) {
+    super(message);
+    this.field = field;
+  }
+}
+
+function mb(n) {
+  return (n / 1048576).toFixed(1);
+}
+
+async function decode(file, field) {
+  if (file.size === 0) throw new InputError(field, `“${file.name}”是空文件。`);
+  if (file.size > MAX_BYTES) {
+    throw new InputError(field, `“${file.name}”有 ${mb(file.size)} MB，超过 ${mb(MAX_BYTES)} MB 的上限。请先缩小或压缩图片。`);
+  }
+  const bytes = await file.arrayBuffer();
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes]));
+  } catch {
+    const head = new Uint8Array(bytes.slice(4, 12));
+    const tag = String.fromCharCode(...head);
+    const heic = /\.(heic|heif)$/i.test(file.name) || /^ftyp(heic|heix|mif1)/.test(tag);
+    throw new InputError(field, heic
+      ? `“${file.name}”是 HEIC 格式，此浏览器无法解码。请在手机相册中把照片导出或分享为 JPEG 后再选择。`
+      : `“${file.name}”不是可以读取的图片，或者文件已损坏。`);
+  }
+  if (!bitmap.width || !bitmap.height) throw new InputError(field, `“${file.name}”没有图像内容。`);
+  const k = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const w = Math.max(1, Math.round(bitmap.width * k));
+  const h = Math.max(1, Math.round(bitmap.height * k));
+  const canvas = document.createElement("canvas");
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(bitmap, 0, 0, w, h);
+  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const info = { name: file.name, width: w, height: h, scale: bitmap.width / w };
+  bitmap.close?.();
+  return { info, rgba, bytes, canvas };
+}
+
+function drawOverlay(overlay, r, scale, showHeat) {
+  const ctx = overlay.getContext("2d");
+  ctx.clearRect(0, 0, overlay.width, overlay.height);
+  const hm = r.heatmap;
+  if (hm && showHeat) {
+    const cw = overlay.width / hm.cols;
+    const ch = overlay.height / hm.rows;
+    for (let j = 0; j < hm.rows; j++) {
+      for (let i = 0; i < hm.cols; i++) {
+        const v = hm.values[j * hm.cols + i];
+        if (v <= 0.05) continue;
+        ctx.fillStyle = `rgba(230, ${Math.round(160 * (1 - v))}, 0, ${(0.15 + 0.5 * v).toFixed(3)})`;
+        ctx.fillRect(i * cw, j * ch, cw + 0.5, ch + 0.5);
+      }
+    }
+  }
+  const line = Math.max(2, Math.round(Math.max(overlay.width, overlay.height) / 250));
+  ctx.lineWidth = line;
+  ctx.font = `bold ${Math.max(12, line * 7)}px sans-serif`;
+  r.edited_regions.forEach(([x, y, w, h], n) => {
+    const bx = x / scale;
+    const by = y / scale;
+    ctx.strokeStyle = "#ff1744";
+    ctx.strokeRect(bx, by, w / scale, h / scale);
+    ctx.fillStyle = "#ff1744";
+    ctx.fillText(String(n + 1), bx + line * 2, Math.max(by - line, line * 8));
+  });
+}
+
+function figure(r, claim) {
+  const base = el("canvas", { class: "photo-base", width: claim.canvas.width, height: claim.canvas.height, "aria-label": "买家照片" });
+  base.getContext("2d").drawImage(claim.canvas, 0, 0);
+  const overlay = el("canvas", { class: "photo-overlay", width: claim.canvas.width, height: claim.canvas.height, "aria-hidden": "true" });
+  const toggle = el("input", { type: "checkbox", id: "photo-heat", checked: true });
+  const redraw = () => drawOverlay(overlay, r, claim.info.scale, toggle.checked);
+  toggle.addEventListener("change", redraw);
+  redraw();
+  const parts = [el("div", { class: "photo-stage" }, base, overlay)];
+  if (r.heatmap) {
+    parts.push(el("label", { class: "calc-check photo-legend" }, toggle,
+      el("span", { text: "显示差异热力图（越红差异越大；方框是明显不同的区域，编号见下表）" })));
+  }
+  return el("figure", { class: "photo-figure" }, ...parts);
+}
+
+function regionsTable(r) {
+  if (!r.edited_regions.length) return null;
+  const table = el("table", { class: "tool-table", id: "photo-regions" });
+  table.append(el("caption", { text: "差异区域（买家照片原图的像素坐标：左上角 x、y，宽、高）" }));
+  table.append(el("thead", {}, el("tr", {}, ["编号", "x", "y", "宽", "高"].map((h) => el("th", { text: h })))));
+  const body = el("tbody");
+  r.edited_regions.forEach((b, i) => body.append(el("tr", {}, el("td", { text: String(i + 1) }), ...b.map((v) => el("td", { class: "tool-num", text: String(v) })))));
+  table.append(body);
+  return table;
+}
+
+function reuseTable(r) {
+  const refs = r.reuse.per_reference;
+  if (!refs.length) return null;
+  const table = el("table", { class: "tool-table", id: "photo-reuse" });
+  table.append(el("caption", { text: `与你的照片比对（差异值越小越像；不超过 ${r.reuse.threshold} 判为同一张图）` }));
+  table.append(el("thead", {}, el("tr", {}, ["你的照片", "差异值", "整图（dHash / pHash）", "最佳裁剪（dHash / pHash）", "判断"].map((h) => el("th", { text: h })))));
+  const body = el("tbody");
+  for (const e of refs) {
+    const same = e.distance <= r.reuse.threshold;
+    body.append(el("tr", {},
+      el("td", { text: e.reference }),
+      el("td", { class: "tool-num", text: String(e.distance) }),
+      el("td", { class: "tool-num", text: `${e.whole_image.dhash_distance} / ${e.whole_image.phash_distance}` }),
+      el("td", { class: "tool-num", text: `${e.aligned_crop.dhash_distance} / ${e.aligned_crop.phash_distance}` }),
+      el("td", { class: same ? "photo-hit" : "photo-ok", text: same ? "高度相似" : "不相似" })));
+  }
+  table.append(body);
+  return table;
+}
+
+const KIND_LABEL = { exif: "EXIF", png_text: "PNG 文本", xmp: "XMP", c2pa: "C2PA", aigc_label: "AI 标识" };
+
+function metadataTable(meta) {
+  if (!meta.length) return el("p", { class: "calc-muted", id: "photo-meta-empty", text: "没有读到元数据。" });
+  const table = el("table", { class: "tool-table photo-meta", id: "photo-meta" });
+  table.append(el("thead", {}, el("tr", {}, ["类别", "项目", "内容"].map((h) => el("th", { text: h })))));
+  const body = el("tbody");
+  for (const m of meta) {
+    body.append(el("tr", { dataset: { kind: m.kind } },
+      el("td", { text: KIND_LABEL[m.kind] || m.kind }),
+      el("td", { text: m.key }),
+      el("td", { text: m.source ? `${m.value}\n（位置：${m.source}）` : m.value })));
+  }
+  table.append(body);
+  return table;
+}
+
+function signalsList(signals, citations) {
+  return signals.map((s) => el("div", { class: "photo-signal", dataset: { level: s.level, code: s.code } },
+    el("p", {}, el("span", { class: "photo-level", text: s.level }), s.text, s.citations?.length ? " " : "",
+      citeList(s.citations, citations)),
+    el("p", { class: "photo-limits", text: `局限：${s.limits}` })));
+}
+
+function render(r, claim) {
+  const nodes = [
+    el("h3", { text: "概要" }),
+    el("ul", { class: "photo-summary", id: "photo-summary" }, r.summary.map((t) => el("li", { text: t }))),
+    figure(r, claim),
+    regionsTable(r),
+    reuseTable(r),
+    el("h3", { text: "发现与局限" }),
+    ...signalsList(r.signals, r.citations),
+    el("h3", { text: "文件信息（元数据）" }),
+    metadataTable(r.metadata),
+    el("h3", { text: "说明" }),
+    notesList(r.notes, r.citations),
+    el("p", { class: "calc-muted", text: `买家照片：${r.claim.name}，${r.claim.width}×${r.claim.height} 像素；分析用时 ${r.timing_ms} 毫秒。照片没有离开你的设备。` }),
+  ];
+  output.replaceChildren(...nodes.filter(Boolean));
+  output.dataset.boxes = String(r.edited_regions.length);
+  output.dataset.reuse = String(r.reuse.detected);
+  result.setAttribute("data-state", "done");
+  printButton.hidden = false;
+}
+
+async function run(event) {
+  event?.preventDefault();
+  clearErrors(form);
+  general.hidden = true;
+  const claimFile = $("f-claim").files[0];
+  const refFiles = Array.from($("f-reference").files || []);
+  if (!claimFile) {
+    showError(form, { field: "claim", message: "请先选择买家的照片。" }, general);
+    return;
+  }
+  runButton.disabled = true;
+  result.setAttribute("data-state", "working");
+  output.replaceChildren(el("p", { class: "calc-muted", text: "正在读取和分析照片……（在你的设备上进行，大照片需要几秒钟）" }));
+  try {
+    if (refFiles.length > MAX_REFS) throw new InputError("reference", `你自己的照片最多选 ${MAX_REFS} 张。`);
+    const claim = await decode(claimFile, "claim");
+    const refs = [];
+    for (const f of refFiles) refs.push(await decode(f, "reference"));
+    const payload = { claim: claim.info, references: refs.map((x) => x.info) };
+    const blobs = [claim.rgba.buffer, claim.bytes];
+    for (const x of refs) blobs.push(x.rgba.buffer, x.bytes);
+    const r = await call("photo", payload, blobs);
+    render(r, claim);
+  } catch (err) {
+    result.setAttribute("data-state", "error");
+    output.replaceChildren();
+    printButton.hidden = true;
+    showError(form, { field: err?.field ?? null, message: err?.message || "检查失败，请换一张图片重试。" }, general);
+  } finally {
+    runButton.disabled = false;
+  }
+}
+
+form.addEventListener("submit", run);
+printButton.addEventListener("click", () => window.print());
