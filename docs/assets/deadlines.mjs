@@ -32,15 +32,15 @@ function daysText(d) {
 }
 
 function render(r) {
-  const table = el("table", { class: "tool-table", id: "dl-table" });
+  const table = el("table", { class: "tool-table tool-stack", id: "dl-table" });
   table.append(el("thead", {}, el("tr", {}, ["期限", "最后一天", "剩余", "依据"].map((h) => el("th", { text: h })))));
   const body = el("tbody");
   for (const d of r.deadlines) {
     const row = el("tr", { "data-code": d.code, "data-status": d.status || "unknown", class: d.status === "passed" ? "tool-deadline-passed" : undefined },
-      el("td", {}, el("span", { text: d.title }), d.notes.length ? el("details", { class: "calc-reasoning" },
+      el("td", { class: "tool-title" }, el("span", { text: d.title }), d.notes.length ? el("details", { class: "calc-reasoning" },
         el("summary", { text: "说明" }), el("ul", {}, d.notes.map((n) => el("li", { text: n })))) : null),
-      el("td", { class: "tool-num", text: d.last_day || "无法计算" }),
-      el("td", { class: "tool-days", text: daysText(d) }),
+      el("td", { class: "tool-num", "data-label": "最后一天", text: d.last_day || "无法计算" }),
+      el("td", { class: "tool-days", "data-label": "剩余", text: daysText(d) }),
       el("td", {}, citeList(d.citations, r.citations)));
     body.append(row);
   }
