@@ -109,6 +109,8 @@ def registry() -> dict[str, Law]:
     }
 
 
+_FOOTNOTE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
+
 _CITE_RE = re.compile(r"^([a-z0-9-]+)#(art-(\d+)(?:-(\d+))?|[a-z0-9-]+)$")
 
 
@@ -181,12 +183,26 @@ class Unit:
     heading: str  # the nearest ## / ### heading above it, "" if none
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the text (编/章/节/附件), in file order between the units."""
+    level: int
+    text: str
+
+
 def parse_text(markdown: str) -> tuple[dict[str, str], list[Unit]]:
-    """Split a text file of the source pack into its header and its citable units.
+    """Split a text file of the source pack into its header and its citable units."""
+    header, blocks = parse_blocks(markdown)
+    return header, [b for b in blocks if isinstance(b, Unit)]
+
+
+def parse_blocks(markdown: str) -> tuple[dict[str, str], list[Heading | Unit]]:
+    """Split a text file of the source pack into its header and, in order, its headings and units.
 
     Format (legal/README): a provenance comment, a title, dates, ``<!-- INFO END -->``, then one
     paragraph per line; an article starts with ``第…条 ``; a PARTIAL unit starts with ``{#anchor} ``.
-    Lines before the first unit (a preamble) are kept under the anchor ``preamble``.
+    Lines before the first unit are kept under the anchor ``preamble``; text under a heading after the
+    last article (刑法's 附件) becomes ``part-<k>``; an editor's footnote (``①…``) becomes ``note-<k>``.
     """
     head, _, body = markdown.partition("<!-- INFO END -->")
     lines = head.splitlines()
@@ -195,21 +211,26 @@ def parse_text(markdown: str) -> tuple[dict[str, str], list[Unit]]:
         "title": next((l[2:].strip() for l in lines if l.startswith("# ")), ""),
         "dates": "\n".join(l.strip() for l in lines[1:] if l.strip() and not l.startswith("#") and not l.startswith("<!--")),
     }
-    units: list[Unit] = []
+    blocks: list[Heading | Unit] = []
     current: list[str] | None = None
     anchor = label = heading = unit_heading = ""
-    preamble: list[str] = []
+    parts = notes = 0
+    heading_open = False  # the last block is a heading and no text followed it yet
 
     def flush() -> None:
         if current is not None:
-            units.append(Unit(anchor, label, tuple(current), unit_heading))
+            blocks.append(Unit(anchor, label, tuple(current), unit_heading))
 
     for raw in body.splitlines():
         line = raw.strip()
         if not line:
             continue
         if line.startswith("#"):
+            flush()  # a heading closes the unit above it: an annex is not part of the last article
+            current = None
             heading = line.lstrip("#").strip()
+            blocks.append(Heading(len(line) - len(line.lstrip("#")), heading))
+            heading_open = True
             continue
         m = ARTICLE_RE.match(line)
         a = ANCHOR_RE.match(line)
@@ -223,11 +244,28 @@ def parse_text(markdown: str) -> tuple[dict[str, str], list[Unit]]:
             anchor = a.group(1)
             label, unit_heading = _UNIT_LABELS.get(anchor, anchor), heading
             current = [line[a.end():].strip()]
+        elif line[0] in _FOOTNOTE_MARKS and current is not None:
+            # An editor's footnote ("① 刑法、历次刑法修正案…的施行日期…") is not a paragraph of the article.
+            flush()
+            notes += 1
+            anchor, label, unit_heading = f"note-{notes}", f"注{line[0]}", heading
+            current = [line]
+        elif heading_open and len(line) <= 30 and not any(c in line for c in "。；：，"):
+            # The second line of a heading broken in two ("第四章 犯罪嫌疑人、被告人逃匿、死亡案件" / "违法所得的没收程序").
+            heading = f"{heading} {line}"
+            last = blocks[-1]
+            assert isinstance(last, Heading)
+            blocks[-1] = Heading(last.level, heading)
+            continue
         elif current is None:
-            preamble.append(line)
+            if any(isinstance(b, Unit) for b in blocks) or heading:
+                parts += 1
+                anchor, label, unit_heading = f"part-{parts}", heading, heading
+            else:
+                anchor, label, unit_heading = "preamble", "序言", ""
+            current = [line]
         else:
             current.append(line)
+        heading_open = False
     flush()
-    if preamble:
-        units.insert(0, Unit("preamble", "序言", tuple(preamble), ""))
-    return header, units
+    return header, blocks

@@ -32,7 +32,7 @@ LEGAL = ROOT / "legal"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.laws import ANCHOR_RE, ARTICLE_RE, Law, Unit, parse_text, registry  # noqa: E402
+from calculators.laws import Heading, Law, Unit, parse_blocks, parse_text, registry  # noqa: E402
 
 CONFIDENCE_LABELS = {
     "VERIFIED": "已核实（VERIFIED）",
@@ -76,24 +76,13 @@ def _book_title(markdown: str) -> str:
 
 
 def _file_blocks(markdown: str, shift: int) -> list[Block]:
-    """The headings and units of one file, in order. Units come from parse_text (so the page shows
-    exactly what the engine parses); this pass only places the headings between them."""
-    _, units = parse_text(markdown)
-    blocks: list[Block] = []
-    queue = list(units)
-    if queue and queue[0].anchor == "preamble":
-        blocks.append(Block("unit", unit=queue.pop(0)))
-    body = markdown.partition("<!-- INFO END -->")[2]
-    for raw in body.splitlines():
-        line = raw.strip()
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            blocks.append(Block("heading", level=min(6, level + shift), text=line.lstrip("#").strip()))
-        elif ARTICLE_RE.match(line) or ANCHOR_RE.match(line):
-            blocks.append(Block("unit", unit=queue.pop(0)))
-    if queue:  # parse_text and this pass disagree: never publish a page that drops text
-        raise RuntimeError(f"law_pages: {len(queue)} unit(s) not placed ({queue[0].anchor})")
-    return blocks
+    """The headings and units of one file, in order, exactly as calculators.laws parses them (so the
+    page shows what the engine cites)."""
+    _, parsed = parse_blocks(markdown)
+    return [
+        Block("heading", level=min(6, b.level + shift), text=b.text) if isinstance(b, Heading) else Block("unit", unit=b)
+        for b in parsed
+    ]
 
 
 @cache
