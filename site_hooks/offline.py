@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.offline")
@@ -23,6 +24,8 @@ PLACEHOLDER = '/*__SW_MANIFEST__*/ { version: "dev", files: {}, lazy: {} }'
 LAZY_PREFIXES = ("pyodide/", "assets/py/")
 SKIP_SUFFIXES = (".map", ".gz", ".br", ".whl", ".xml")
 SKIP_NAMES = {"sw.js"}
+# Material ships search support for 40 languages; precache only what a zh search loads.
+SKIP_RE = re.compile(r"^assets/javascripts/lunr/(?:min/lunr\.(?!zh\.|multi\.|stemmer\.support\.)[a-z]+\.min\.js|tinyseg\.js|wordcut\.js)$")
 
 
 def _digest(path: Path) -> str:
@@ -51,7 +54,7 @@ def build_manifest(site_dir: Path) -> dict:
         if prefix and not rel.endswith("manifest.json"):
             lazy_hash[prefix].update(rel.encode() + b"\0" + _digest(path).encode())
             continue
-        if rel in SKIP_NAMES or rel.endswith(SKIP_SUFFIXES):
+        if rel in SKIP_NAMES or rel.endswith(SKIP_SUFFIXES) or SKIP_RE.match(rel):
             continue
         files[url_of(rel)] = _digest(path)[:16]
     lazy = {p: h.hexdigest()[:16] for p, h in lazy_hash.items()}

@@ -3,9 +3,9 @@
 import { call, onProgress, PythonError } from "./pyclient.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
-const KNOWN_KEYS = new Set(["amount", "province", "region", "act", "decision", "attempt", "c"]);
-const FIELD_OF_PARAM = { act: "act_date", decision: "decision_date" };
-const ERROR_FIELDS = ["amount", "province", "region", "act_date", "decision_date", "refund_obtained", "circumstances"];
+const KNOWN_KEYS = new Set(["amount", "claims", "province", "region", "act", "decision", "known", "discovery", "attempt", "c"]);
+const FIELD_OF_PARAM = { act: "act_date", decision: "decision_date", known: "known_date", discovery: "discovery_date" };
+const ERROR_FIELDS = ["amount", "claims", "province", "region", "act_date", "decision_date", "known_date", "discovery_date", "refund_obtained", "circumstances"];
 const TIER_HEADLINE = {
   none: "未达到诈骗罪“数额较大”的标准",
   large: "可能构成诈骗罪：数额较大",
@@ -27,12 +27,23 @@ const output = $("calc-output");
 const statusText = $("calc-status-text");
 const progressBar = $("calc-progress");
 const notice = $("calc-notice");
+// Phone: a bar at the bottom with the headline while the result panel is out of view.
+const mini = $("calc-mini");
+const miniText = $("calc-mini-text");
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver((entries) => {
+    for (const e of entries) mini.classList.toggle("calc-mini-away", e.isIntersecting);
+  }).observe(resultBox);
+}
 const fields = {
   amount: $("f-amount"),
+  claims: $("f-claims"),
   province: $("f-province"),
   region: $("f-region"),
   act: $("f-act"),
   decision: $("f-decision"),
+  known: $("f-known"),
+  discovery: $("f-discovery"),
 };
 
 // Raw values from the URL that the form controls cannot hold (a malformed date, an unknown
@@ -119,13 +130,18 @@ function readUrl() {
   const ignored = [];
   for (const key of new Set(params.keys())) if (!KNOWN_KEYS.has(key)) ignored.push(key);
   if (params.has("amount")) fields.amount.value = params.get("amount");
+  if (params.has("claims")) {
+    fields.claims.value = params.get("claims");
+    fields.claims.closest("details").open = true;
+  }
   if (params.get("province")) setProvince(params.get("province"));
   refreshRegions(params.get("region") || "");
-  for (const key of ["act", "decision"]) {
+  for (const key of ["act", "decision", "known", "discovery"]) {
     if (!params.has(key)) continue;
     const v = params.get(key);
     fields[key].value = v;
     if (fields[key].value !== v) rawOverride[FIELD_OF_PARAM[key]] = v; // the date input rejected it
+    if (key === "known" || key === "discovery") fields[key].closest("details").open = true;
   }
   const attempt = params.get("attempt");
   if (attempt !== null) {
@@ -155,10 +171,13 @@ function formState() {
   const codes = [...form.querySelectorAll('input[name="c"]:checked')].map((b) => b.value);
   return {
     amount: fields.amount.value.trim(),
+    claims: fields.claims.value.trim(),
     province: fields.province.value,
     region: fields.region.closest("[hidden]") ? "" : fields.region.value,
     act: rawOverride.act_date ?? fields.act.value,
     decision: rawOverride.decision_date ?? fields.decision.value,
+    known: rawOverride.known_date ?? fields.known.value,
+    discovery: rawOverride.discovery_date ?? fields.discovery.value,
     attempt,
     attemptRaw: rawOverride.refund_obtained,
     codes: rawOverride.circumstances ? codes.concat(rawOverride.circumstances) : codes,
@@ -168,10 +187,13 @@ function formState() {
 function stateToParams(s) {
   const p = new URLSearchParams();
   if (s.amount) p.set("amount", s.amount);
+  if (s.claims) p.set("claims", s.claims);
   if (s.province) p.set("province", s.province);
   if (s.region || rawOverride.region) p.set("region", rawOverride.region ?? s.region);
   if (s.act) p.set("act", s.act);
   if (s.decision) p.set("decision", s.decision);
+  if (s.known) p.set("known", s.known);
+  if (s.discovery) p.set("discovery", s.discovery);
   if (s.attemptRaw !== undefined) p.set("attempt", s.attemptRaw);
   else if (s.attempt) p.set("attempt", "1");
   for (const c of s.codes) p.append("c", c);
@@ -179,12 +201,16 @@ function stateToParams(s) {
 }
 
 function stateToFacts(s) {
-  const facts = { amount: s.amount };
+  const facts = {};
+  if (s.amount || !s.claims) facts.amount = s.amount;
+  if (s.claims) facts.claims = s.claims;
   if (s.province) facts.province = s.province;
   const region = rawOverride.region ?? s.region;
   if (region) facts.region = region;
   if (s.act) facts.act_date = s.act;
   if (s.decision) facts.decision_date = s.decision;
+  if (s.known) facts.known_date = s.known;
+  if (s.discovery) facts.discovery_date = s.discovery;
   facts.refund_obtained = s.attemptRaw !== undefined ? s.attemptRaw : !s.attempt;
   if (s.codes.length) facts.circumstances = s.codes;
   return facts;
@@ -211,6 +237,8 @@ function clearErrors() {
 }
 
 function showError(err) {
+  mini.hidden = false;
+  miniText.textContent = "无法计算：请检查输入";
   const field = err.field || "";
   const message = err.message || "输入有误。";
   const node = $(`err-${field}`);
@@ -271,46 +299,78 @@ function stepsFor(track, steps, citations) {
     if (s.track !== track) continue;
     list.append(el("li", {}, el("span", { text: s.text }), " ", citeList(s.citations, citations)));
   }
-  return list.children.length ? el("details", { class: "calc-reasoning", open: true },
-    el("summary", { text: "推理步骤与依据" }), list) : null;
+  return list.children.length ? el("details", { class: "calc-reasoning" },
+    el("summary", { text: `推理步骤与依据（${list.children.length} 步）` }), list) : null;
+}
+
+function rangeText(v) {
+  if (!v) return "";
+  const bits = [];
+  if (Array.isArray(v.detention_days)) bits.push(`拘留 ${v.detention_days[0]}–${v.detention_days[1]} 日`);
+  if (v.fine_max_yuan) bits.push(v.fine_alone_possible ? `或者 ${yuan(v.fine_max_yuan)}以下罚款（可以只罚款）` : `可以并处 ${yuan(v.fine_max_yuan)}以下罚款`);
+  return bits.join("，");
 }
 
 function summaryCriminal(r) {
   const c = r.criminal || {};
   const tier = c.tier || "uncertain";
-  const parts = [el("p", { class: `calc-headline tier-${tier}`, text: TIER_HEADLINE[tier] || tier })];
+  const parts = [el("p", { class: `calc-headline tier-${tier}`, text: TIER_HEADLINE[tier] || c.tier_label || tier })];
   if (c.possible_tiers && c.possible_tiers.length > 1) {
-    parts.push(el("p", { text: `按现有事实可能是：${c.possible_tiers.map((t) => TIER_SHORT[t] || t).join(" 或 ")}。` }));
+    parts.push(el("p", { text: `按现有事实可能是：${c.possible_tiers.map((t) => TIER_SHORT[t] || t).join(" 或 ")}。补充省份（和城市）等事实可以得出确定的结果。` }));
   }
   const th = c.thresholds_yuan;
+  const nat = c.national_ranges_yuan;
+  const names = [["large", "数额较大"], ["huge", "数额巨大"], ["especially_huge", "数额特别巨大"]];
   if (th && typeof th === "object") {
-    const bits = [["large", "数额较大"], ["huge", "数额巨大"], ["especially_huge", "数额特别巨大"]]
-      .filter(([k]) => th[k] !== undefined && th[k] !== null)
-      .map(([k, label]) => `${label} ${yuan(th[k])}以上`);
-    if (bits.length) parts.push(el("p", { class: "calc-muted", text: `适用的数额标准：${bits.join("，")}。` }));
+    const bits = names.filter(([k]) => th[k] != null).map(([k, label]) => `${label} ${yuan(th[k])}以上`);
+    const src = c.thresholds_source || {};
+    if (bits.length) {
+      parts.push(el("p", { class: "calc-muted", text: `${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。` }));
+    }
+    if (src.document) {
+      parts.push(el("p", { class: "calc-muted" }, `依据文件：${src.document}`,
+        src.confidence && src.confidence !== "VERIFIED" ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
+    }
+  } else if (nat && typeof nat === "object") {
+    const bits = names.filter(([k]) => Array.isArray(nat[k]))
+      .map(([k, label]) => (nat[k][0] === nat[k][1] ? `${label} ${yuan(nat[k][0])}` : `${label} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
+    if (bits.length) parts.push(el("p", { class: "calc-muted", text: `全国幅度（各省在幅度内确定本地标准）：${bits.join("；")}。` }));
   }
   const sentence = textOf(c.sentence);
-  if (sentence) parts.push(el("p", { text: `法定刑：${sentence}` }));
-  if (c.limitation_years) parts.push(el("p", { text: `追诉期限：${c.limitation_years} 年。` }));
+  if (sentence && tier !== "none") parts.push(el("p", { text: `法定刑：${sentence}` }));
+  if (c.limitation_years) {
+    const until = c.limitation?.until_approx ? `，约至 ${c.limitation.until_approx}` : "";
+    parts.push(el("p", { text: `追诉期限：${c.limitation_years} 年${until}。` }));
+  }
   return parts;
 }
 
 function summaryAdministrative(r) {
   const a = r.administrative || {};
   const parts = [];
-  const summary = textOf(a.summary);
-  if (summary) parts.push(el("p", { class: "calc-subhead", text: summary }));
-  if (a.applies === false && !summary) parts.push(el("p", { class: "calc-subhead", text: "按现有事实，一般不按治安管理处罚处理（见推理步骤）。" }));
-  const versions = Array.isArray(a.versions) ? a.versions : [a];
+  if (a.summary) parts.push(el("p", { class: "calc-subhead", text: a.summary }));
+  if (a.applies === false) return parts;
+  const versions = Array.isArray(a.versions) && a.versions.length ? a.versions : [a];
   for (const v of versions) {
-    if (!v || (!v.article && !v.detention_days)) continue;
-    const bits = [];
-    if (v.law_version) bits.push(`治安管理处罚法（${v.law_version}年文本）`);
-    if (v.article) bits.push(v.article);
-    const line = [];
-    if (Array.isArray(v.detention_days)) line.push(`拘留 ${v.detention_days[0]}–${v.detention_days[1]} 日`);
-    if (v.fine_max_yuan) line.push(`${v.fine_alone_possible ? "或者单处" : "可以并处"}罚款（最高 ${yuan(v.fine_max_yuan)}）`);
-    parts.push(el("p", {}, el("strong", { text: bits.join(" ") }), line.length ? `：${line.join("，")}` : ""));
+    if (!v || !v.article) continue;
+    const title = v.label || `治安管理处罚法（${v.law_version}年文本）`;
+    parts.push(el("p", {}, el("strong", { text: `${title}${v.article}` })));
+    const ul = el("ul", { class: "calc-remedies" });
+    const normal = rangeText(v);
+    if (normal) ul.append(el("li", { text: `一般情形：${normal}` }));
+    const serious = rangeText(v.serious);
+    if (serious) ul.append(el("li", { text: `情节较重：${serious}` }));
+    if (ul.children.length) parts.push(ul);
+    if (v.text) parts.push(el("blockquote", { class: "calc-quote" }, el("p", { text: v.text }), citeList(v.citation ? [v.citation] : [], r.citations)));
+    if (Array.isArray(v.mitigation) && v.mitigation.length) {
+      parts.push(el("p", { text: `从宽：${v.mitigation.map(textOf).join("；")}${v.mitigation_effect ? `（${v.mitigation_effect}）` : ""}` }));
+    }
+  }
+  const lighter = a.lighter;
+  if (lighter && typeof lighter === "object") {
+    const ul = el("ul", { class: "calc-remedies" });
+    for (const k of ["ordinary_reason", "serious_reason", "open_question"]) if (lighter[k]) ul.append(el("li", { text: lighter[k] }));
+    parts.push(el("p", { class: "calc-subhead", text: "哪个文本较轻（行政处罚法第三十七条）" }), ul);
   }
   return parts;
 }
@@ -318,17 +378,28 @@ function summaryAdministrative(r) {
 function summaryCivil(r) {
   const c = r.civil || {};
   const parts = [];
-  const summary = textOf(c.summary);
-  if (summary) parts.push(el("p", { class: "calc-subhead", text: summary }));
-  const remedies = Array.isArray(c.remedies) ? c.remedies : [];
-  if (remedies.length) {
+  if (c.summary) parts.push(el("p", { class: "calc-subhead", text: textOf(c.summary) }));
+  if (Array.isArray(c.what_changes) && c.what_changes.length) {
     const ul = el("ul", { class: "calc-remedies" });
-    for (const m of remedies) {
-      ul.append(el("li", {}, el("span", { text: textOf(m) }), " ", citeList(m && m.citations, r.citations)));
-    }
-    parts.push(ul);
+    for (const w of c.what_changes) ul.append(el("li", { text: textOf(w) }));
+    parts.push(el("p", { class: "calc-subhead", text: "会影响民事结论的事实" }), ul);
   }
   return parts;
+}
+
+function similarCases(r) {
+  const cases = Array.isArray(r.similar_cases) ? r.similar_cases : [];
+  if (!cases.length) return null;
+  const ul = el("ul", { class: "calc-remedies" });
+  const notes = new Set(cases.map((k) => k.note).filter(Boolean));
+  for (const k of cases) {
+    ul.append(el("li", {},
+      el("strong", { text: k.title || "" }), k.year ? `（${k.year}）` : "", "：", k.outcome || "",
+      notes.size > 1 && k.note ? el("span", { class: "calc-muted", text: ` ${k.note}` }) : ""));
+  }
+  return el("section", { class: "calc-track calc-track-cases" },
+    el("h3", { text: "相近的真实案例（仅作参照，不是预测）" }), ul,
+    notes.size === 1 ? el("p", { class: "calc-muted", text: [...notes][0] }) : null);
 }
 
 const SUMMARY = { criminal: summaryCriminal, administrative: summaryAdministrative, civil: summaryCivil };
@@ -337,9 +408,12 @@ function factsSummary(s, r) {
   const dl = el("dl", { class: "calc-facts" });
   const add = (k, v) => v && dl.append(el("dt", { text: k }), el("dd", { text: v }));
   add("金额", r.amount_yuan ? yuan(r.amount_yuan) : s.amount);
+  if (s.claims) add("各笔金额", s.claims);
   add("省份", s.province ? s.province + (s.region ? ` · ${s.region}` : "") : "未选择");
   add("行为日期", s.act || "未填写");
   add("处理日期", s.decision);
+  add("商家知道受骗", s.known);
+  add("公安机关发现", s.discovery);
   add("退款结果", s.attempt ? "申请未获退款（未遂）" : "已拿到退款");
   const labels = s.codes.map((code) => form.querySelector(`input[name="c"][value="${CSS.escape(code)}"]`)
     ?.closest("label")?.querySelector(".calc-check-label")?.textContent || code);
@@ -387,6 +461,7 @@ function render(s, r) {
     nodes.push(el("section", { class: "calc-track calc-track-warnings" },
       el("h3", { text: "待核实与可能改变结论的事实" }), ul));
   }
+  nodes.push(similarCases(r));
   const cited = Object.values(r.citations || {});
   if (cited.length) {
     const ul = el("ul", { class: "calc-citations" });
@@ -397,7 +472,9 @@ function render(s, r) {
   const rv = r.ruleset?.version || r.rules_version;
   if (rv) nodes.push(el("p", { class: "calc-muted", text: `规则数据版本：${textOf(rv)}${r.ruleset?.hash ? `（${r.ruleset.hash}）` : ""}` }));
   nodes.push(toolLinks(s, r));
-  output.replaceChildren(...nodes);
+  output.replaceChildren(...nodes.filter(Boolean));
+  mini.hidden = false;
+  miniText.textContent = TIER_HEADLINE[tier] || tier;
 }
 
 // ---------- compute loop ----------
@@ -410,14 +487,14 @@ async function compute() {
   const mine = ++seq;
   clearErrors();
   history.replaceState(null, "", shareUrl(s));
-  if (!s.amount) {
+  if (!s.amount && !s.claims) {
     resultBox.dataset.state = "empty";
     delete resultBox.dataset.criminalTier;
     output.replaceChildren(el("p", { class: "calc-muted", text: "请输入金额，结果会立即显示在这里。" }));
     return;
   }
   try {
-    const r = await call("classify", stateToFacts(s));
+    const r = await call("classify", { facts: stateToFacts(s), today: todayISO() });
     if (mine !== seq) return;
     if (r && r.error) showError(r.error);
     else render(s, r);
@@ -438,13 +515,13 @@ function schedule(delay) {
 }
 
 function forget(name) {
-  const map = { province: ["region"], region: ["region"], act: ["act_date"], decision: ["decision_date"], attempt: ["refund_obtained"], c: ["circumstances"] };
+  const map = { province: ["region"], region: ["region"], act: ["act_date"], decision: ["decision_date"], known: ["known_date"], discovery: ["discovery_date"], attempt: ["refund_obtained"], c: ["circumstances"] };
   for (const k of map[name] || []) delete rawOverride[k];
 }
 
 form.addEventListener("input", (event) => {
   forget(event.target.name);
-  schedule(event.target === fields.amount ? 150 : 0);
+  schedule(event.target === fields.amount || event.target === fields.claims ? 150 : 0);
 });
 form.addEventListener("change", (event) => {
   forget(event.target.name);
@@ -460,6 +537,16 @@ form.addEventListener("submit", (event) => {
 });
 
 $("calc-print").addEventListener("click", () => window.print());
+// Print everything: open the folded reasoning for the printout, fold it back afterwards.
+let folded = [];
+window.addEventListener("beforeprint", () => {
+  folded = [...output.querySelectorAll("details:not([open])")];
+  for (const d of folded) d.open = true;
+});
+window.addEventListener("afterprint", () => {
+  for (const d of folded) d.open = false;
+  folded = [];
+});
 $("calc-copy").addEventListener("click", async () => {
   const url = shareUrl();
   const status = $("calc-copy-status");
