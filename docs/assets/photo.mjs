@@ -5,7 +5,8 @@ import { call } from "./pyclient.mjs";
 import { el, bindStatus, clearErrors, showError, notesList, citeList } from "./tools-common.mjs";
 
 const MAX_BYTES = 30 * 1024 * 1024; // same limit as the Python side
-const MAX_SIDE = 1024; // long side sent to Python; boxes come back in the photo's own pixels
+const SEND_SIDE = 640; // long side of the pixels sent to Python (it works at 192-320 px); boxes come back in the photo's own pixels
+const SHOW_SIDE = 1024; // long side of the photo drawn on the page
 const MAX_REFS = 12;
 
 const $ = (id) => document.getElementById(id);
@@ -47,20 +48,26 @@ async function decode(file, field) {
       : `“${file.name}”不是可以读取的图片，或者文件已损坏。`);
   }
   if (!bitmap.width || !bitmap.height) throw new InputError(field, `“${file.name}”没有图像内容。`);
-  const k = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-  const w = Math.max(1, Math.round(bitmap.width * k));
-  const h = Math.max(1, Math.round(bitmap.height * k));
-  const canvas = document.createElement("canvas");
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = "high";
-  ctx.drawImage(bitmap, 0, 0, w, h);
-  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const draw = (side) => {
+    const k = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * k));
+    canvas.height = Math.max(1, Math.round(bitmap.height * k));
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    return { canvas, ctx };
+  };
+  const sent = draw(SEND_SIDE);
+  const w = sent.canvas.width;
+  const h = sent.canvas.height;
+  const rgba = sent.ctx.getImageData(0, 0, w, h).data;
   const info = { name: file.name, width: w, height: h, scale: bitmap.width / w };
+  const shown = field === "claim" ? draw(SHOW_SIDE).canvas : null;
+  const displayScale = shown ? bitmap.width / shown.width : 1;
   bitmap.close?.();
-  return { info, rgba, bytes, canvas };
+  return { info, rgba, bytes, canvas: shown, displayScale };
 }
 
 function drawOverlay(overlay, r, scale, showHeat) {
@@ -97,7 +104,7 @@ function figure(r, claim) {
   base.getContext("2d").drawImage(claim.canvas, 0, 0);
   const overlay = el("canvas", { class: "photo-overlay", width: claim.canvas.width, height: claim.canvas.height, "aria-hidden": "true" });
   const toggle = el("input", { type: "checkbox", id: "photo-heat", checked: true });
-  const redraw = () => drawOverlay(overlay, r, claim.info.scale, toggle.checked);
+  const redraw = () => drawOverlay(overlay, r, claim.displayScale, toggle.checked);
   toggle.addEventListener("change", redraw);
   redraw();
   const parts = [el("div", { class: "photo-stage" }, base, overlay)];
