@@ -140,7 +140,7 @@ def test_documents_page_renders_and_downloads_docx(page, server):
     page.fill("#d-evidence", "打包发货视频｜证明发货时商品完好\n买家照片｜与实物不符")
     page.select_option("#d-merchant_agreed", "no")
     page.click("#docs-generate")
-    page.wait_for_function("document.querySelector('.doc-sheet') && document.querySelector('.doc-sheet').textContent.includes('T001')")
+    page.wait_for_function("() => { const s = document.querySelector('.doc-sheet'); return !!s && s.textContent.includes('T001'); }")
     assert page.locator(".doc-sheet img").count() == 0  # rendered as text, never as HTML
     assert hostile in page.inner_text(".doc-sheet-wrap:not([hidden]) .doc-sheet")
     seen = set()
@@ -181,7 +181,7 @@ def test_tools_work_offline_after_a_first_visit(browser, server):
         page.wait_for_selector('#fees-total[data-fee="100.00"]')
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now under the service worker: Pyodide and the wheel pass through it and are cached
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
         page.wait_for_selector('#fees-total[data-fee="100.00"]')
 
         ctx.set_offline(True)
