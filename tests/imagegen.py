@@ -48,6 +48,11 @@ class RGB:
                             for k in range(3)])
         return RGB(w, h, out)
 
+    def rotate_ccw(self) -> "RGB":
+        """Turned 90 degrees counter-clockwise (how a phone stores a portrait shot with Orientation 6)."""
+        w, h = self.width, self.height
+        return RGB(h, w, [self.px[y * w + (w - 1 - x)][:] for x in range(w) for y in range(h)])
+
     def brighten(self, delta: int) -> "RGB":
         return RGB(self.width, self.height, [[max(0, min(255, v + delta)) for v in p] for p in self.px])
 
@@ -295,7 +300,9 @@ def tiff_exif(ifd0: dict[int, str], exif: dict[int, str], big_endian: bool = Fal
     def entries(d: dict[int, str]) -> dict[int, tuple[int, bytes]]:
         out = {}
         for tag, text in d.items():
-            if tag == 0x9286:
+            if isinstance(text, int):
+                out[tag] = (3, struct.pack(e + "H", text))
+            elif tag == 0x9286:
                 out[tag] = (7, b"ASCII\0\0\0" + text.encode("utf-8"))
             else:
                 out[tag] = (2, text.encode("utf-8") + b"\0")

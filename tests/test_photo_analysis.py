@@ -209,3 +209,28 @@ def test_browser_entry_refuses_truncated_files_the_canvas_would_show_half(origin
     ok = browser_entry({"claim": {"name": "a.jpg", "width": 40, "height": 30}, "references": []},
                        [rgba, full + b"\0\0ftypmp42" + bytes(100)])
     assert ok["claim"]["width"] == 40
+
+
+def test_cli_path_applies_exif_orientation_like_the_browser(original, reference):
+    """A phone stores the photo sideways with Orientation 6; browsers turn it upright, so must we."""
+    painted, true = g.paint_mould(original, 125, 100, 16)
+    stored = painted.rotate_ccw()
+    assert (stored.width, stored.height) == (240, 320)
+    tiff = g.tiff_exif({0x0112: 6, 0x010F: "Phone"}, {})
+    data = g.jpeg_bytes(stored, quality=90, app_segments=[(0xE1, b"Exif\0\0" + tiff)])
+    r = check_files(("claim.jpg", data), [reference])
+    assert r["claim"]["width"] == 320 and r["claim"]["height"] == 240
+    assert r["reuse"]["detected"] is True
+    assert len(r["edited_regions"]) == 1 and iou(r["edited_regions"][0], true) > 0.3
+    assert any(m["key"] == "Orientation" and m["value"] == "6" for m in r["metadata"])
+
+
+@pytest.mark.parametrize("o", range(1, 9))
+def test_orientation_transforms(o):
+    # 3 x 2 raster with distinct values; check the displayed top-left pixel and size for each case
+    r = Raster(3, 2, bytes([1, 2, 3, 4, 5, 6]), bytes(6), bytes(6))
+    t = r.oriented(o)
+    expect = {1: (3, 2, [1, 2, 3, 4, 5, 6]), 2: (3, 2, [3, 2, 1, 6, 5, 4]), 3: (3, 2, [6, 5, 4, 3, 2, 1]),
+              4: (3, 2, [4, 5, 6, 1, 2, 3]), 5: (2, 3, [1, 4, 2, 5, 3, 6]), 6: (2, 3, [4, 1, 5, 2, 6, 3]),
+              7: (2, 3, [6, 3, 5, 2, 4, 1]), 8: (2, 3, [3, 6, 2, 5, 1, 4])}[o]
+    assert (t.width, t.height, list(t.r)) == expect

@@ -39,6 +39,16 @@ def _sniff(data: bytes) -> str:
     return ""
 
 
+def _orientation(data: bytes) -> int:
+    for m in read_metadata(data):
+        if m["kind"] == "exif" and m["key"] == "Orientation":
+            try:
+                return int(m["value"])
+            except ValueError:
+                return 1
+    return 1
+
+
 def load_photo(data: bytes, field: str, name: str) -> Photo:
     """Decode a file for the CLI; every failure becomes PhotoError(field, Chinese message)."""
     if not data:
@@ -49,9 +59,17 @@ def load_photo(data: bytes, field: str, name: str) -> Photo:
     try:
         if kind == "png":
             raster = png.decode(data)
-            return Photo(name, raster, raster.width, raster.height, data)
-        if kind == "jpeg":
+            w, h = raster.width, raster.height
+        elif kind == "jpeg":
             raster, w, h = jpeg.decode(data, DECODE_LONG_SIDE)
+        if kind in ("png", "jpeg"):
+            # Browsers show a photo turned as its EXIF Orientation says; do the same so that boxes
+            # are in the pixels the merchant sees.
+            o = _orientation(data)
+            if o in (2, 3, 4, 5, 6, 7, 8):
+                raster = raster.oriented(o)
+                if o >= 5:
+                    w, h = h, w
             return Photo(name, raster, w, h, data)
     except DecodeError as exc:
         raise PhotoError(field, f"“{name}”无法读取：{exc}") from None

@@ -42,6 +42,25 @@ class Raster:
         data = bytes(data)
         return cls.from_channels(width, height, data[0::4], data[1::4], data[2::4], data[3::4])
 
+    def oriented(self, orientation: int) -> "Raster":
+        """The raster as displayed under EXIF Orientation 1-8 (what browsers do by default)."""
+        if orientation not in (2, 3, 4, 5, 6, 7, 8):
+            return self
+        w, h = self.width, self.height
+
+        def one(p: bytes) -> bytes:
+            if orientation == 3:
+                return p[::-1]
+            if orientation in (2, 4):
+                rows = [p[y * w:(y + 1) * w] for y in range(h)]
+                return b"".join(r[::-1] for r in rows) if orientation == 2 else b"".join(rows[::-1])
+            cols = {5: lambda i: p[i::w], 6: lambda i: p[i::w][::-1],
+                    7: lambda i: p[w - 1 - i::w][::-1], 8: lambda i: p[w - 1 - i::w]}[orientation]
+            return b"".join(cols(i) for i in range(w))
+
+        nw, nh = (h, w) if orientation >= 5 else (w, h)
+        return Raster(nw, nh, one(self.r), one(self.g), one(self.b))
+
     def grey(self) -> list[float]:
         """Luma (ITU-R BT.601 weights), as floats 0..255."""
         return [0.299 * r + 0.587 * g + 0.114 * b for r, g, b in zip(self.r, self.g, self.b)]
