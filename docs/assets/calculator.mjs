@@ -531,6 +531,18 @@ form.addEventListener("change", (event) => {
   }
   schedule(0);
 });
+form.addEventListener("reset", () => {
+  // after the browser has reset the controls: forget the raw URL values too, start from today
+  setTimeout(() => {
+    for (const k of Object.keys(rawOverride)) delete rawOverride[k];
+    for (const o of [...fields.province.options]) if (o.dataset.raw) o.remove();
+    fields.province.value = "";
+    refreshRegions();
+    fields.decision.value = todayISO();
+    notice.hidden = true;
+    schedule(0);
+  }, 0);
+});
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   schedule(0);
