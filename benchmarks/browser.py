@@ -19,6 +19,7 @@ not enter the figures:
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -45,6 +46,19 @@ INIT_SCRIPT = r"""
       }
     }).observe({ type: "longtask", buffered: true });
   } catch (e) { B.longtaskError = String(e); }
+  // Long animation frames (> 50 ms) name the scripts that ran in them: that is how a long task is
+  // attributed to the calculator's own modules rather than to the theme.
+  B.loaf = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        B.loaf.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration,
+          scripts: (e.scripts || []).map((s) => ({ url: s.sourceURL, fn: s.sourceFunctionName,
+            invoker: s.invoker, type: s.invokerType, start: s.startTime, duration: s.duration,
+            forcedLayout: s.forcedStyleAndLayoutDuration })) });
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
+  } catch (e) { B.loafError = String(e); }
   const check = (el) => {
     if (!el || el.nodeType !== 1) return;
     if (!B.error && el.hasAttribute("data-error") && el.getAttribute("data-error")) {
@@ -100,6 +114,7 @@ async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
     if (v !== last) { last = v; stableSince = performance.now(); }
   }
   const deltas = [], frames = [], values = [];
+  const tStart = performance.now();
   for (const amount of amounts) {
     const before = current();
     let resolveDone;
@@ -122,7 +137,8 @@ async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
     await new Promise((r) => requestAnimationFrame(() => { frames.push(performance.now() - t0); r(); }));
     await new Promise((r) => setTimeout(r, pauseMs));
   }
-  return { deltas, frames, values };
+  const loaf = ((window.__bench && window.__bench.loaf) || []).filter((f) => f.start >= tStart);
+  return { deltas, frames, values, loaf };
 }
 """
 
@@ -134,6 +150,7 @@ STATE_SCRIPT = r"""
     error: window.__bench && window.__bench.error,
     longtasks: (window.__bench && window.__bench.longtasks) || [],
     longtaskError: window.__bench && window.__bench.longtaskError,
+    loaf: (window.__bench && window.__bench.loaf) || [],
     nav: nav ? { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
                  load: nav.loadEventEnd, transferSize: nav.transferSize } : null,
     swControlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
@@ -153,6 +170,9 @@ async (timeoutMs) => {
 }
 """
 
+# Our own page modules (docs/assets/*.mjs); Material's scripts live in assets/javascripts/*.js.
+OWN_SCRIPTS = r"/assets/[^/?#]+\.mjs"
+
 PYODIDE_MARKERS = ("pyodide", ".wasm", "python_stdlib", ".whl")
 
 
@@ -171,6 +191,7 @@ class Visit:
     value: str | None = None
     error: str | None = None
     longtasks: list[dict[str, Any]] = field(default_factory=list)
+    loaf: list[dict[str, Any]] = field(default_factory=list)  # long animation frames
     nav: dict[str, Any] | None = None
     sw_controlled: bool = False
     worker_timings: dict[str, Any] | None = None
@@ -186,11 +207,28 @@ class Visit:
     def longtask_sum(self) -> float:
         return sum(t["duration"] for t in self.longtasks)
 
+    def own_frames(self, pattern: str = OWN_SCRIPTS) -> list[dict[str, Any]]:
+        """Long animation frames in which one of our own scripts ran."""
+        rx = re.compile(pattern)
+        return [f for f in self.loaf if any(rx.search(s.get("url") or "") for s in f["scripts"])]
+
+    def own_longest_frame(self, pattern: str = OWN_SCRIPTS) -> float:
+        """The longest frame (scripts + style + layout + paint) in which our code ran."""
+        return max((f["duration"] for f in self.own_frames(pattern)), default=0.0)
+
+    def own_longest_script(self, pattern: str = OWN_SCRIPTS) -> float:
+        """The longest single run of our own script inside a long frame."""
+        rx = re.compile(pattern)
+        return max((s["duration"] for f in self.loaf for s in f["scripts"]
+                    if rx.search(s.get("url") or "")), default=0.0)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "url": self.url, "t_dom_ms": self.t_dom, "t_frame_ms": self.t_frame, "value": self.value,
             "error": self.error, "longest_task_ms": self.longest_task,
             "longtask_sum_ms": self.longtask_sum, "longtasks": self.longtasks, "nav": self.nav,
+            "own_longest_frame_ms": self.own_longest_frame(),
+            "own_longest_script_ms": self.own_longest_script(), "loaf": self.loaf,
             "sw_controlled": self.sw_controlled, "worker_timings": self.worker_timings,
             "bytes_to_result": self.bytes_to_result, "bytes_total": self.bytes_total,
             "requests": self.requests,
@@ -272,6 +310,7 @@ class Browser:
         if errors and not v.error and wait_result and not st["first"]:
             v.error = "page errors: " + "; ".join(errors[:3])
         v.longtasks = st["longtasks"]
+        v.loaf = st.get("loaf") or []
         v.nav = st["nav"]
         v.sw_controlled = st["swControlled"]
         if st.get("timings"):
