@@ -541,3 +541,202 @@ def jpeg_bytes(img: RGB, *, quality: int = 90, subsampling: str = "4:2:0", resta
 
 
 XMP_NS = b"http://ns.adobe.com/xap/1.0/\0"
+
+
+# ---------------------------------------------------------------- progressive JPEG encoder
+
+def _flat_tables() -> tuple[tuple[list[int], bytes], tuple[list[int], bytes]]:
+    """Valid Huffman tables covering every symbol (progressive scans need EOBn symbols that the
+    standard Annex K tables lack): DC 12 symbols of 4 bits; AC 254 symbols of 8 bits + 2 of 9."""
+    dc = ([0, 0, 0, 12] + [0] * 12, bytes(range(12)))
+    ac = ([0] * 7 + [254, 2] + [0] * 7, bytes(range(256)))
+    return dc, ac
+
+
+def _blocks(img: RGB, quality: int, subsampling: str, grey: bool):
+    """Quantised blocks in zig-zag order per component, on the MCU-padded block grid."""
+    scale = 5000 / quality if quality < 50 else 200 - 2 * quality
+    ql = [max(1, min(255, (b * scale + 50) // 100)) for b in _STD_LUM_Q]
+    qc = [max(1, min(255, (b * scale + 50) // 100)) for b in _STD_CHR_Q]
+    w, h = img.width, img.height
+    planes = [[0.299 * r + 0.587 * g + 0.114 * b for r, g, b in img.px]]
+    if not grey:
+        planes.append([-0.168736 * r - 0.331264 * g + 0.5 * b + 128 for r, g, b in img.px])
+        planes.append([0.5 * r - 0.418688 * g - 0.081312 * b + 128 for r, g, b in img.px])
+    hs, vs = (1, 1) if grey else {"4:4:4": (1, 1), "4:2:2": (2, 1), "4:2:0": (2, 2)}[subsampling]
+    mcux, mcuy = -(-w // (8 * hs)), -(-h // (8 * vs))
+    comps = []
+    for ci, plane in enumerate(planes):
+        ch, cv = (hs, vs) if ci == 0 else (1, 1)
+        fx, fy = hs // ch, vs // cv
+        q = ql if ci == 0 else qc
+        bw, bh = mcux * ch, mcuy * cv
+        blocks = []
+        for by in range(bh):
+            for bx in range(bw):
+                blk = []
+                for j in range(8):
+                    for i in range(8):
+                        tot = 0.0
+                        for dy in range(fy):
+                            for dx in range(fx):
+                                x = min(w - 1, (bx * 8 + i) * fx + dx)
+                                y = min(h - 1, (by * 8 + j) * fy + dy)
+                                tot += plane[y * w + x]
+                        blk.append(tot / (fx * fy) - 128)
+                tmp = [[sum(_DCT[u][x] * blk[y * 8 + x] for x in range(8)) for u in range(8)] for y in range(8)]
+                coef = [sum(_DCT[v][y] * tmp[y][u] for y in range(8)) for v in range(8) for u in range(8)]
+                blocks.append([round(coef[_ZZ[k]] / q[_ZZ[k]]) for k in range(64)])
+        comps.append({"id": ci + 1, "h": ch, "v": cv, "tq": 0 if ci == 0 else 1, "bw": bw, "bh": bh,
+                      "blocks": blocks, "w": -(-(w * ch // hs) // 8) if hs % ch == 0 else 0})
+    return comps, (ql, qc), mcux, mcuy, hs, vs
+
+
+SIMPLE_PROGRESSION = [  # (component indexes, Ss, Se, Ah, Al): libjpeg's jpeg_simple_progression for YCbCr
+    ((0, 1, 2), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((2,), 1, 63, 0, 1), ((1,), 1, 63, 0, 1), ((0,), 6, 63, 0, 2),
+    ((0,), 1, 63, 2, 1), ((0, 1, 2), 0, 0, 1, 0), ((2,), 1, 63, 1, 0), ((1,), 1, 63, 1, 0), ((0,), 1, 63, 1, 0),
+]
+
+
+def jpeg_progressive_bytes(img: RGB, *, quality: int = 90, subsampling: str = "4:2:0", restart: int = 0,
+                           grey: bool = False, script=None) -> bytes:
+    """A progressive JPEG (SOF2) with spectral selection and successive approximation, written after
+    libjpeg's jcphuff.c. Its quantised coefficients equal those of ``jpeg_bytes`` with the same
+    arguments, so both files must decode to the same pixels."""
+    comps, (ql, qc), mcux, mcuy, hs, vs = _blocks(img, quality, subsampling, grey)
+    if script is None:
+        script = [(tuple(c for c in s[0] if c < len(comps)),) + s[1:] for s in SIMPLE_PROGRESSION]
+        script = [s for s in script if s[0]]
+    dc_spec, ac_spec = _flat_tables()
+    dc_codes, ac_codes = _codes(dc_spec), _codes(ac_spec)
+    w, h = img.width, img.height
+
+    def seg(marker: int, payload: bytes) -> bytes:
+        return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+    out = bytearray(b"\xff\xd8")
+    out += seg(0xDB, bytes([0]) + bytes(ql[_ZZ[k]] for k in range(64)))
+    if not grey:
+        out += seg(0xDB, bytes([1]) + bytes(qc[_ZZ[k]] for k in range(64)))
+    sof = struct.pack(">BHHB", 8, h, w, len(comps))
+    for c in comps:
+        sof += bytes((c["id"], (c["h"] << 4) | c["v"], c["tq"]))
+    out += seg(0xC2, sof)
+    out += seg(0xC4, bytes([0x00]) + bytes(dc_spec[0]) + dc_spec[1] + bytes([0x10]) + bytes(ac_spec[0]) + ac_spec[1])
+    if restart:
+        out += seg(0xDD, struct.pack(">H", restart))
+
+    for cidx, ss, se, ah, al in script:
+        scomps = [comps[i] for i in cidx]
+        sos = bytes([len(scomps)]) + b"".join(bytes((c["id"], 0x00)) for c in scomps) + bytes((ss, se, (ah << 4) | al))
+        out += seg(0xDA, sos)
+        st = {"bits": _Bits(), "eobrun": 0, "be": [], "rst": 0}
+        scan = bytearray()
+
+        def emit_eobrun() -> None:
+            if st["eobrun"] > 0:
+                n = st["eobrun"].bit_length() - 1
+                st["bits"].put(*ac_codes[n << 4])
+                if n:
+                    st["bits"].put(st["eobrun"] & ((1 << n) - 1), n)
+                st["eobrun"] = 0
+                for b in st["be"]:
+                    st["bits"].put(b, 1)
+                st["be"] = []
+
+        if len(scomps) == 1:
+            c = scomps[0]
+            sub_w = -(-w * c["h"] // hs)
+            sub_h = -(-h * c["v"] // vs)
+            units = [[(c, bx, by)] for by in range(-(-sub_h // 8)) for bx in range(-(-sub_w // 8))]
+        else:
+            units = [[(c, mx * c["h"] + i, my * c["v"] + j) for c in scomps for j in range(c["v"]) for i in range(c["h"])]
+                     for my in range(mcuy) for mx in range(mcux)]
+        preds = {c["id"]: 0 for c in scomps}
+        for m, unit in enumerate(units):
+            if restart and m and m % restart == 0:
+                emit_eobrun()
+                st["bits"].flush()
+                scan += st["bits"].out + bytes((0xFF, 0xD0 + st["rst"] % 8))
+                st["rst"] += 1
+                st["bits"] = _Bits()
+                preds = {c["id"]: 0 for c in scomps}
+            bits = st["bits"]
+            for c, bx, by in unit:
+                blk = c["blocks"][by * c["bw"] + bx]
+                if ss == 0:
+                    if ah == 0:
+                        v = blk[0] >> al
+                        diff = v - preds[c["id"]]
+                        preds[c["id"]] = v
+                        s = abs(diff).bit_length()
+                        bits.put(*dc_codes[s])
+                        if s:
+                            bits.put(diff if diff >= 0 else diff + (1 << s) - 1, s)
+                    else:
+                        bits.put((blk[0] >> al) & 1, 1)
+                    if se == 0:
+                        continue
+                if ah == 0:
+                    r = 0
+                    for k in range(max(1, ss), se + 1):
+                        t = abs(blk[k]) >> al
+                        if t == 0:
+                            r += 1
+                            continue
+                        emit_eobrun()
+                        while r > 15:
+                            bits.put(*ac_codes[0xF0])
+                            r -= 16
+                        n = t.bit_length()
+                        bits.put(*ac_codes[(r << 4) | n])
+                        bits.put(t if blk[k] > 0 else (~t) & ((1 << n) - 1), n)
+                        r = 0
+                    if r > 0:
+                        st["eobrun"] += 1
+                        if st["eobrun"] == 0x7FFF or ss == 0:  # a sequential scan has no EOB runs
+                            emit_eobrun()
+                    continue
+                absv = [abs(blk[k]) >> al for k in range(64)]
+                eob = max((k for k in range(ss, se + 1) if absv[k] == 1), default=-1)
+                r = 0
+                br: list[int] = []
+                for k in range(ss, se + 1):
+                    t = absv[k]
+                    if t == 0:
+                        r += 1
+                        continue
+                    while r > 15 and k <= eob:
+                        emit_eobrun()
+                        bits.put(*ac_codes[0xF0])
+                        r -= 16
+                        for b in br:
+                            bits.put(b, 1)
+                        br = []
+                    if t > 1:
+                        br.append(t & 1)
+                        continue
+                    emit_eobrun()
+                    bits.put(*ac_codes[(r << 4) | 1])
+                    bits.put(0 if blk[k] < 0 else 1, 1)
+                    for b in br:
+                        bits.put(b, 1)
+                    br = []
+                    r = 0
+                if r > 0 or br:
+                    st["eobrun"] += 1
+                    st["be"].extend(br)
+                    if st["eobrun"] == 0x7FFF or len(st["be"]) > 900:
+                        emit_eobrun()
+        emit_eobrun()
+        st["bits"].flush()
+        scan += st["bits"].out
+        out += scan
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
+def jpeg_baseline_same_coefficients(img: RGB, *, quality: int = 90, subsampling: str = "4:2:0", grey: bool = False) -> bytes:
+    """The baseline twin of ``jpeg_progressive_bytes`` (same quantised coefficients)."""
+    return jpeg_progressive_bytes(img, quality=quality, subsampling=subsampling, grey=grey,
+                                  script=[(tuple(range(1 if grey else 3)), 0, 63, 0, 0)]).replace(b"\xff\xc2", b"\xff\xc0", 1)

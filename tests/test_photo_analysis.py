@@ -234,3 +234,10 @@ def test_orientation_transforms(o):
               4: (3, 2, [4, 5, 6, 1, 2, 3]), 5: (2, 3, [1, 4, 2, 5, 3, 6]), 6: (2, 3, [4, 1, 5, 2, 6, 3]),
               7: (2, 3, [6, 3, 5, 2, 4, 1]), 8: (2, 3, [3, 6, 2, 5, 1, 4])}[o]
     assert (t.width, t.height, list(t.r)) == expect
+
+
+def test_progressive_claim_through_the_cli_path(original, reference):
+    painted, true = g.paint_mould(original, 125, 100, 16)
+    r = check_files(("claim.jpg", g.jpeg_progressive_bytes(painted, quality=85)), [reference])
+    assert r["reuse"]["detected"] is True
+    assert len(r["edited_regions"]) == 1 and iou(r["edited_regions"][0], true) > 0.3

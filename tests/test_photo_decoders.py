@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import shutil
 import struct
+import subprocess
 import zlib
 
 import pytest
@@ -104,15 +106,84 @@ def test_jpeg_scaled_decode_is_area_average(photo, n):
     assert max(abs(a - b) for a, b in zip(small.g, expect)) <= 3
 
 
-def test_jpeg_progressive_and_cmyk_are_refused_clearly(photo):
+def test_jpeg_arithmetic_and_lossless_are_refused_clearly(photo):
     data = bytearray(g.jpeg_bytes(photo))
     i = data.index(b"\xff\xc0")
-    prog = bytes(data[:i + 1]) + b"\xc2" + bytes(data[i + 2:])
+    for marker, words in ((0xC9, "算术编码"), (0xC3, "无损")):
+        with pytest.raises(DecodeError, match=words):
+            jpeg.decode(bytes(data[:i + 1]) + bytes([marker]) + bytes(data[i + 2:]))
+
+
+@pytest.mark.parametrize("sub", ["4:4:4", "4:2:2", "4:2:0", "grey"])
+@pytest.mark.parametrize("restart", [0, 4])
+def test_progressive_decodes_to_the_same_pixels_as_its_baseline_twin(photo, sub, restart):
+    """Same quantised coefficients, two codings (SOF2 with spectral selection and successive
+    approximation, EOB runs, correction bits; and SOF0): the pixels must be identical."""
+    grey = sub == "grey"
+    kw = dict(quality=85, subsampling="4:2:0" if grey else sub, grey=grey)
+    prog = g.jpeg_progressive_bytes(photo, restart=restart, **kw)
+    base = g.jpeg_baseline_same_coefficients(photo, **kw)
+    assert b"\xff\xc2" in prog and b"\xff\xc0" in base
+    rp, w, h = jpeg.decode(prog)
+    rb, _, _ = jpeg.decode(base)
+    assert (w, h) == (photo.width, photo.height)
+    assert (rp.r, rp.g, rp.b) == (rb.r, rb.g, rb.b)
+    expect = bytes(_grey(p) if grey else p[1] for p in photo.px)
+    assert _mad(rp.g, expect) < 6
+    small, _, _ = jpeg.decode(prog, min_long_side=photo.width // 4)
+    assert small.width == photo.width // 4
+
+
+def test_progressive_truncated_and_too_big(photo):
+    prog = g.jpeg_progressive_bytes(photo)
+    for cut in (len(prog) // 4, len(prog) // 2, len(prog) - 20):
+        with pytest.raises(DecodeError):
+            jpeg.decode(prog[:cut])
+    j = bytearray(prog)
+    i = j.index(b"\xff\xc2")
+    j[i + 5:i + 9] = struct.pack(">HH", 4000, 5000)
     with pytest.raises(DecodeError, match="渐进式"):
-        jpeg.decode(prog)
-    arith = bytes(data[:i + 1]) + b"\xc9" + bytes(data[i + 2:])
-    with pytest.raises(DecodeError, match="算术编码"):
-        jpeg.decode(arith)
+        jpeg.decode(bytes(j))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_corrupted_progressive_never_raises_anything_else(photo, seed):
+    rnd = random.Random(100 + seed)
+    data = bytearray(g.jpeg_progressive_bytes(photo, restart=5 if seed % 2 else 0))
+    for _ in range(1 + seed % 4):
+        data[rnd.randrange(300, len(data))] = rnd.randrange(256)
+    try:
+        r, _, _ = jpeg.decode(bytes(data))
+    except DecodeError as exc:
+        assert str(exc)
+    else:
+        assert len(r.r) == r.width * r.height
+
+
+def _real_imagemagick() -> str | None:
+    for name in ("convert-im6.q16", "magick"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.mark.skipif(_real_imagemagick() is None, reason="ImageMagick (a real libjpeg encoder) is not installed")
+@pytest.mark.parametrize("args", [["-interlace", "JPEG"], ["-interlace", "JPEG", "-sampling-factor", "1x1"],
+                                  ["-sampling-factor", "2x1", "-define", "jpeg:restart-interval=2"]])
+def test_against_libjpeg_files(photo, tmp_path, args):
+    """Cross-check with files written and read by libjpeg (ImageMagick), where it is installed."""
+    src = tmp_path / "in.png"
+    src.write_bytes(g.png_bytes(photo))
+    out = tmp_path / "out.jpg"
+    tool = _real_imagemagick()
+    subprocess.run([tool, str(src), "-quality", "85", *args, str(out)], check=True, timeout=60)
+    ppm = subprocess.run([tool, str(out), "ppm:-"], check=True, capture_output=True, timeout=60).stdout
+    ref = ppm.split(b"\n", 3)[3]
+    r, _, _ = jpeg.decode(out.read_bytes())
+    mine = bytes(v for t in zip(r.r, r.g, r.b) for v in t)
+    # libjpeg upsamples chroma with a smoothing filter, we replicate: small mean difference only
+    assert _mad(mine, ref) < (0.5 if "1x1" in args else 3.0)
 
 
 def test_huge_dimensions_are_refused_before_decoding():

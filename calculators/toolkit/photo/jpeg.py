@@ -9,7 +9,9 @@ inverse DCT), because the analysis needs only a few hundred pixels per side.
 Supported: baseline and extended sequential Huffman JPEG (SOF0/SOF1) with 8-bit samples, greyscale or
 three components (YCbCr, or RGB per Adobe APP14), any sampling factors up to 4 (4:4:4, 4:2:2, 4:2:0,
 ...), restart intervals (DRI/RSTn), interleaved and non-interleaved scans.
-Not supported, with a clear Chinese message: progressive (SOF2), lossless, arithmetic coding, 12-bit
+Progressive JPEG (SOF2: spectral selection and successive approximation) is decoded too, up to 16
+megapixels (all coefficients are kept until the last scan).
+Not supported, with a clear Chinese message: lossless, hierarchical, arithmetic coding, 12-bit
 samples, CMYK. Corrupt or truncated data raises :class:`DecodeError`, never an IndexError.
 """
 
@@ -28,11 +30,12 @@ ZIGZAG = (
 )
 
 _UNSUPPORTED_SOF = {
-    0xC2: "渐进式（progressive）JPEG", 0xC3: "无损 JPEG", 0xC5: "差分 JPEG", 0xC6: "差分渐进式 JPEG",
+    0xC3: "无损 JPEG", 0xC5: "差分 JPEG", 0xC6: "差分渐进式 JPEG",
     0xC7: "差分无损 JPEG", 0xC9: "算术编码 JPEG", 0xCA: "算术编码渐进式 JPEG", 0xCB: "算术编码无损 JPEG",
     0xCD: "差分算术编码 JPEG", 0xCE: "差分算术编码 JPEG", 0xCF: "差分算术编码 JPEG",
 }
 
+PROGRESSIVE_MAX_PIXELS = 16_000_000   # every coefficient is kept until the last scan
 _PAD = bytes(320)  # one block reads at most 64 x 32 bits past its start
 
 _IDCT_CACHE: dict[int, list[list[float]]] = {}
@@ -128,12 +131,13 @@ def _build_huffman(counts: bytes, symbols: bytes) -> list[int]:
 
 
 class _Component:
-    __slots__ = ("cid", "h", "v", "tq", "bw", "bh", "plane", "pw", "pred", "td", "ta")
+    __slots__ = ("cid", "h", "v", "tq", "bw", "bh", "plane", "pw", "pred", "td", "ta", "coefs")
 
     def __init__(self, cid: int, h: int, v: int, tq: int) -> None:
         self.cid, self.h, self.v, self.tq = cid, h, v, tq
         self.bw = self.bh = self.pw = self.pred = self.td = self.ta = 0
         self.plane = bytearray()
+        self.coefs: list[list[int]] = []
 
 
 def _unstuff(seg: bytes) -> bytes:
@@ -154,6 +158,7 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
     hmax = vmax = 1
     mcux = mcuy = 0
     frame_seen = False
+    progressive = False
     scans = 0
     for marker, payload, end in iter_segments(data):
         if marker == 0xDB:
@@ -196,7 +201,8 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
         elif marker in _UNSUPPORTED_SOF:
             raise DecodeError(f"暂不支持{_UNSUPPORTED_SOF[marker]}的命令行解码。请在网页版中检查（浏览器可以解码），"
                               "或先用看图软件另存为普通（基线）JPEG 或 PNG。")
-        elif marker in (0xC0, 0xC1):
+        elif marker in (0xC0, 0xC1, 0xC2):
+            progressive = marker == 0xC2
             if frame_seen:
                 raise DecodeError("JPEG 文件已损坏（重复的帧头）。")
             frame_seen = True
@@ -209,6 +215,9 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
                 raise DecodeError("暂不支持高度写在 DNL 段中的 JPEG（帧头中的高度为 0）。")
             if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
                 raise DecodeError(f"图片尺寸 {width}×{height} 超出本工具的处理上限（{MAX_PIXELS // 1_000_000} 百万像素）。请先缩小图片。")
+            if progressive and width * height > PROGRESSIVE_MAX_PIXELS:
+                raise DecodeError(f"渐进式 JPEG 的命令行解码最多支持 {PROGRESSIVE_MAX_PIXELS // 1_000_000} 百万像素"
+                                  f"（此图 {width}×{height}）。请在网页版中检查，或先缩小图片。")
             if nc not in (1, 3):
                 raise DecodeError("暂不支持 CMYK 或其他非 1/3 个颜色分量的 JPEG。")
             if len(payload) < 6 + 3 * nc:
@@ -234,6 +243,8 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
                 c.bw, c.bh = mcux * c.h, mcuy * c.v
                 c.pw = c.bw * n
                 c.plane = bytearray(c.pw * c.bh * n)
+                if progressive:
+                    c.coefs = [[0] * 64 for _ in range(c.bw * c.bh)]
         elif marker == 0xDA:
             if not frame_seen:
                 raise DecodeError("JPEG 文件已损坏（扫描段出现在帧头之前）。")
@@ -248,21 +259,48 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
                 if comp is None:
                     raise DecodeError("JPEG 文件已损坏（扫描段引用了不存在的颜色分量）。")
                 comp.td, comp.ta = t >> 4, t & 15
-                if comp.td not in dc_tables or comp.ta not in ac_tables or comp.tq not in qt:
+                if progressive:
+                    ss_ = payload[1 + 2 * ns]
+                    if (ss_ == 0 and comp.td not in dc_tables) or (ss_ > 0 and comp.ta not in ac_tables):
+                        raise DecodeError("JPEG 文件已损坏（缺少霍夫曼表）。")
+                elif comp.td not in dc_tables or comp.ta not in ac_tables or comp.tq not in qt:
                     raise DecodeError("JPEG 文件已损坏（缺少霍夫曼表或量化表）。")
                 scomps.append(comp)
             try:
-                _decode_scan(data, end, scomps, ns == 1, mcux, mcuy, width, height, hmax, vmax, restart, n, qt, dc_tables, ac_tables)
+                if progressive:
+                    ss, se, a = payload[1 + 2 * ns], payload[2 + 2 * ns], payload[3 + 2 * ns]
+                    _decode_progressive_scan(data, end, scomps, mcux, mcuy, width, height, hmax, vmax, restart,
+                                             ss, se, a >> 4, a & 15, dc_tables, ac_tables)
+                else:
+                    _decode_scan(data, end, scomps, ns == 1, mcux, mcuy, width, height, hmax, vmax, restart, n, qt,
+                                 dc_tables, ac_tables)
             except (IndexError, KeyError):
                 raise DecodeError("JPEG 图像数据已损坏或不完整。") from None
     if not frame_seen or scans == 0:
         raise DecodeError("JPEG 文件中没有图像数据（可能被截断）。")
+    if progressive:
+        basis = _idct_basis(n)
+        for c in comps:
+            q = qt.get(c.tq)
+            if q is None:
+                raise DecodeError("JPEG 文件已损坏（缺少量化表）。")
+            qz = [q[ZIGZAG[k]] for k in range(64)]
+            for idx, zz in enumerate(c.coefs):
+                nat = [0] * 64
+                has_ac = False
+                for k in range(64):
+                    v = zz[k]
+                    if v:
+                        nat[ZIGZAG[k]] = v * qz[k]
+                        if k:
+                            has_ac = True
+                _idct_put(nat, has_ac, c.plane, c.pw, n, basis, idx % c.bw, idx // c.bw)
+            c.coefs = []
     return _to_raster(comps, width, height, n, hmax, vmax, adobe_transform), width, height
 
 
-def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool, mcux: int, mcuy: int,
-                 width: int, height: int, hmax: int, vmax: int, restart: int, n: int, qt, dc_tables, ac_tables) -> None:
-    # Collect the entropy-coded segments between RST markers, up to the next other marker.
+def _scan_segments(data: bytes, start: int) -> list[bytes]:
+    """The entropy-coded segments of a scan (split at RSTn, unstuffed), up to the next other marker."""
     segments: list[bytes] = []
     pos = start
     seg_start = start
@@ -284,8 +322,153 @@ def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool
         else:
             segments.append(data[seg_start:pos])
             break
-    segments = [_unstuff(s) for s in segments]
+    return [_unstuff(x) for x in segments]
 
+
+class _BitReader:
+    __slots__ = ("d", "p", "end")
+
+    def __init__(self, seg: bytes) -> None:
+        self.d = seg + _PAD
+        self.p = 0
+        self.end = len(seg) * 8
+
+    def bit(self) -> int:
+        p = self.p
+        self.p = p + 1
+        return (self.d[p >> 3] >> (7 - (p & 7))) & 1
+
+    def bits(self, n: int) -> int:
+        if n == 0:
+            return 0
+        d, p = self.d, self.p
+        i = p >> 3
+        v = (((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]) >> (8 - (p & 7))) & 0xFFFF
+        self.p = p + n
+        return v >> (16 - n)
+
+    def huff(self, table: list[int]) -> int:
+        d, p = self.d, self.p
+        i = p >> 3
+        e = table[(((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]) >> (8 - (p & 7))) & 0xFFFF]
+        if e < 0:
+            raise DecodeError("JPEG 图像数据已损坏（无效的霍夫曼编码）。")
+        self.p = p + (e >> 8)
+        return e & 255
+
+    def extend(self, s: int) -> int:
+        v = self.bits(s)
+        return v if v >> (s - 1) else v - (1 << s) + 1
+
+
+def _decode_progressive_scan(data: bytes, start: int, scomps: list[_Component], mcux: int, mcuy: int,
+                             width: int, height: int, hmax: int, vmax: int, restart: int,
+                             ss: int, se: int, ah: int, al: int, dc_tables, ac_tables) -> None:
+    """One scan of a progressive JPEG (ITU-T T.81 G.1.2): DC first/refine, AC first/refine with EOB
+    runs. Coefficients accumulate in zig-zag order in each component's ``coefs``."""
+    if ss == 0 and se != 0 or ss > se or se > 63 or al > 13 or (ss > 0 and len(scomps) != 1):
+        raise DecodeError("JPEG 文件已损坏（渐进式扫描参数无效）。")
+    segments = _scan_segments(data, start)
+    single = len(scomps) == 1
+    if single:
+        c = scomps[0]
+        bxn = -(-(-(-width * c.h // hmax)) // 8)
+        byn = -(-(-(-height * c.v // vmax)) // 8)
+        mcu_count = bxn * byn
+    else:
+        mcu_count = mcux * mcuy
+    seg_i = 0
+    br = _BitReader(segments[0])
+    eobrun = 0
+    for comp in scomps:
+        comp.pred = 0
+    p1 = 1 << al
+    m1 = -1 << al
+    for m in range(mcu_count):
+        if restart and m and m % restart == 0:
+            seg_i += 1
+            if seg_i >= len(segments):
+                raise DecodeError("JPEG 图像数据不完整，文件可能被截断。")
+            br = _BitReader(segments[seg_i])
+            eobrun = 0
+            for comp in scomps:
+                comp.pred = 0
+        if single:
+            blocks = ((scomps[0], m % bxn, m // bxn),)
+        else:
+            mx, my = m % mcux, m // mcux
+            blocks = [(c, mx * c.h + i, my * c.v + j) for c in scomps for j in range(c.v) for i in range(c.h)]
+        for c, bx, by in blocks:
+            coef = c.coefs[by * c.bw + bx]
+            if ss == 0:
+                if ah == 0:
+                    t = br.huff(dc_tables[c.td])
+                    c.pred += br.extend(t) if t else 0
+                    coef[0] = c.pred * p1
+                elif br.bit():
+                    coef[0] |= p1
+                continue
+            act = ac_tables[c.ta]
+            k = ss
+            if ah == 0:
+                if eobrun:
+                    eobrun -= 1
+                    continue
+                while k <= se:
+                    rs = br.huff(act)
+                    r, t = rs >> 4, rs & 15
+                    if t:
+                        k += r
+                        if k > 63:
+                            raise DecodeError("JPEG 图像数据已损坏（交流系数越界）。")
+                        coef[k] = br.extend(t) * p1
+                        k += 1
+                    elif r < 15:
+                        eobrun = (1 << r) - 1 + br.bits(r)
+                        break
+                    else:
+                        k += 16
+                continue
+            # AC successive-approximation refinement
+            if eobrun <= 0:
+                while k <= se:
+                    rs = br.huff(act)
+                    r, t = rs >> 4, rs & 15
+                    val = 0
+                    if t:
+                        val = p1 if br.bit() else m1
+                    elif r != 15:
+                        eobrun = (1 << r) + br.bits(r)
+                        break
+                    while k <= se:
+                        z = coef[k]
+                        if z:
+                            if br.bit() and not (z & p1):
+                                coef[k] = z + (p1 if z >= 0 else m1)
+                        else:
+                            if r == 0:
+                                break
+                            r -= 1
+                        k += 1
+                    if val and k <= 63:
+                        coef[k] = val
+                    k += 1
+            if eobrun > 0:
+                while k <= se:
+                    z = coef[k]
+                    if z and br.bit() and not (z & p1):
+                        coef[k] = z + (p1 if z >= 0 else m1)
+                    k += 1
+                eobrun -= 1
+        if br.p > br.end + 64:
+            raise DecodeError("JPEG 图像数据不完整，文件可能被截断。")
+    if br.p > br.end:
+        raise DecodeError("JPEG 图像数据不完整，文件可能被截断。")
+
+
+def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool, mcux: int, mcuy: int,
+                 width: int, height: int, hmax: int, vmax: int, restart: int, n: int, qt, dc_tables, ac_tables) -> None:
+    segments = _scan_segments(data, start)
     basis = _idct_basis(n)
     if single:
         c = scomps[0]
@@ -373,18 +556,23 @@ def _decode_block(d: bytes, p: int, c: _Component, dct: list[int], act: list[int
             k += 16
         else:
             break
-    # inverse DCT straight to n x n output pixels (area average of the 8 x 8 block)
-    plane = c.plane
-    pw = c.pw
+    _idct_put(coef, last != 0, c.plane, c.pw, n, basis, bx, by)
+    return p
+
+
+def _idct_put(coef: list[int], has_ac: bool, plane: bytearray, pw: int, n: int, basis: list[list[float]],
+              bx: int, by: int) -> None:
+    """Inverse DCT of one dequantised block (natural order) straight to n × n output pixels (the area
+    average of the 8 × 8 block) at block position (bx, by) of the component plane."""
     x0 = bx * n
     y0 = by * n
-    if last == 0:
+    if not has_ac:
         v = int(coef[0] / 8 + 128.5)
         row = bytes((0 if v < 0 else 255 if v > 255 else v,)) * n
         for y in range(n):
             o = (y0 + y) * pw + x0
             plane[o:o + n] = row
-        return p
+        return
     out = [[0.0] * n for _ in range(n)]
     for v in range(8):
         rowc = coef[v * 8:v * 8 + 8]
@@ -404,7 +592,6 @@ def _decode_block(d: bytes, p: int, c: _Component, dct: list[int], act: list[int
     for y in range(n):
         o = (y0 + y) * pw + x0
         plane[o:o + n] = bytes(0 if t < -128 else 255 if t > 127 else int(t + 128.5) for t in out[y])
-    return p
 
 
 def _to_raster(comps: list[_Component], width: int, height: int, n: int, hmax: int, vmax: int,
