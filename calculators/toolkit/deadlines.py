@@ -74,7 +74,7 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
     passes one; else the engine's classify when an amount is given; else every tier."""
     tier = payload.get("tier")
     if tier not in (None, ""):
-        if tier not in TIER_LABELS:
+        if not isinstance(tier, str) or tier not in TIER_LABELS:
             raise InputError("tier", "数额档次只能是：none、large、huge、especially_huge、uncertain。")
         if tier != "uncertain":
             return [tier], "param", []
