@@ -83,6 +83,7 @@ def test_fees_page(page, server):
 def test_platform_page(page, server):
     page.goto(server.origin + "/tools/platform/")
     page.wait_for_selector("#platform-headline")
+    assert "还不能判断" in page.inner_text("#platform-headline")  # every answer still "不清楚"
     assert page.locator("#platform-questions .tool-question").count() == len(platform_review.questions())
     page.fill("#q-decision_date", "2026-03-01")
     page.select_option("#q-forced_refund", "yes")

@@ -497,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail("facts", "事实文件必须是 JSON 对象。")
     if args.kind:
         payload["kinds"] = args.kind
+    payload.setdefault("today", date.today().isoformat())  # the CLI is the one place that reads the clock
     payload["docx"] = bool(args.out)
     result = browser_entry(payload, [])
     if "error" in result:

@@ -64,7 +64,9 @@ function render(r) {
   const counts = r.duties.reduce((acc, d) => ((acc[d.status] = (acc[d.status] || 0) + 1), acc), {});
   const head = counts.possible_breach
     ? `按你的回答，平台可能有 ${counts.possible_breach} 项义务没有履行`
-    : "按你的回答，未见平台明显未履行义务的迹象";
+    : counts.unclear
+      ? `还不能判断：有 ${counts.unclear} 项取决于你选了“不清楚”的问题`
+      : "按你的回答，未见平台明显未履行义务的迹象";
   const nodes = [el("p", { class: "calc-headline tool-headline", id: "platform-headline", text: head })];
   nodes.push(notesList(r.notes.slice(0, 1), r.citations));
   for (const d of r.duties) nodes.push(duty(d, r.citations));
