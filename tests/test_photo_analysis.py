@@ -154,8 +154,9 @@ def test_browser_entry_and_cli_path_agree(original):
 @pytest.mark.parametrize("payload,blobs,field", [
     ({"claim": {"name": "a", "width": 10, "height": 10}, "references": []}, [b"\0" * 399, b""], "claim"),
     ({"claim": {"name": "a", "width": "x", "height": 10}, "references": []}, [b"", b""], "claim"),
-    ({"claim": {"name": "a", "width": 2, "height": 2}, "references": [{"name": "r", "width": 2, "height": 2}]},
-     [b"\0" * 16, b"", b"\0" * 15, b""], "reference"),
+    ({"claim": {"name": "a", "width": 16, "height": 16}, "references": [{"name": "r", "width": 16, "height": 16}]},
+     [b"\0" * 1024, b"", b"\0" * 1023, b""], "reference"),
+    ({"claim": {"name": "a", "width": 4, "height": 4, "scale": 2}, "references": []}, [b"\0" * 64, b""], "claim"),
     ({"claim": {"name": "a", "width": 2, "height": 2}, "references": [{}]}, [b"\0" * 16], "claim"),
     ({"claim": None}, [b"", b""], "claim"),
 ])
@@ -173,10 +174,30 @@ def test_dispatch_returns_field_error_json():
     assert out["ok"] is False and out["error"]["field"] == "claim" and "像素" in out["error"]["message"]
 
 
-def test_identical_flat_images_do_not_crash():
-    flat = Raster(64, 48, bytes([200]) * 3072, bytes([200]) * 3072, bytes([200]) * 3072)
-    r = compare(Photo("a", flat, 64, 48), [Photo("b", flat, 64, 48)])
-    assert r["reuse"]["detected"] is True and r["edited_regions"] == []
+def test_flat_images_are_not_called_reuse():
+    """Uniform pictures have degenerate hashes (distance 0 to any other uniform picture)."""
+    def flat(v):
+        return Raster(64, 48, bytes([v]) * 3072, bytes([v]) * 3072, bytes([v]) * 3072)
+    r = compare(Photo("a", flat(200), 64, 48), [Photo("b", flat(40), 64, 48)])
+    assert r["reuse"]["per_reference"][0]["comparable"] is False
+    assert r["reuse"]["detected"] is False and r["reuse"]["distance"] is None and r["edited_regions"] == []
+    textured = g.product_photo(64, 48)
+    t = Raster(64, 48, bytes(p[0] for p in textured.px), bytes(p[1] for p in textured.px), bytes(p[2] for p in textured.px))
+    r = compare(Photo("a", t, 64, 48), [Photo("flat", flat(90), 64, 48), Photo("same", t, 64, 48)])
+    assert r["reuse"]["detected"] is True and r["reuse"]["reference"] == "same" and r["low_detail"] is True
+
+
+def test_tiny_and_degenerate_sizes_are_refused_or_handled():
+    from calculators.toolkit.photo import PhotoError
+    with pytest.raises(PhotoError, match="太小"):
+        check_files(("a.png", g.png_bytes(g.product_photo(1, 1))), [])
+    with pytest.raises(PhotoError, match="太小") as exc:
+        check_files(("a.png", g.png_bytes(g.product_photo(64, 48))), [("b.jpg", g.jpeg_bytes(g.product_photo(300, 8)))])
+    assert exc.value.field == "reference"
+    # odd but valid shapes go through
+    for w, h in ((16, 400), (400, 16), (17, 23)):
+        r = check_files(("a.png", g.png_bytes(g.product_photo(w, h))), [("b.png", g.png_bytes(g.product_photo(h, w)))])
+        assert r["claim"]["width"] == w
 
 
 def test_photo_loader_messages():

@@ -134,13 +134,14 @@ function reuseTable(r) {
   table.append(el("thead", {}, el("tr", {}, ["你的照片", "差异值", "整图（dHash / pHash）", "最佳裁剪（dHash / pHash）", "判断"].map((h) => el("th", { text: h })))));
   const body = el("tbody");
   for (const e of refs) {
-    const same = e.distance <= r.reuse.threshold;
+    const same = e.comparable && e.distance <= r.reuse.threshold;
+    const verdict = !e.comparable ? "不可比（几乎没有明暗变化）" : same ? "高度相似" : "不相似";
     body.append(el("tr", {},
       el("td", { text: e.reference }),
       el("td", { class: "tool-num", text: String(e.distance) }),
       el("td", { class: "tool-num", text: `${e.whole_image.dhash_distance} / ${e.whole_image.phash_distance}` }),
       el("td", { class: "tool-num", text: `${e.aligned_crop.dhash_distance} / ${e.aligned_crop.phash_distance}` }),
-      el("td", { class: same ? "photo-hit" : "photo-ok", text: same ? "高度相似" : "不相似" })));
+      el("td", { class: same ? "photo-hit" : "photo-ok", text: verdict })));
   }
   table.append(body);
   return table;

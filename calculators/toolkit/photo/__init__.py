@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from . import jpeg, png
-from .analysis import Photo, compare
+from .analysis import MIN_SHORT_SIDE, Photo, compare
 from .errors import MAX_FILE_BYTES, DecodeError, PhotoError
 from .metadata import read_metadata
 from .pixels import Raster
@@ -63,6 +63,8 @@ def load_photo(data: bytes, field: str, name: str) -> Photo:
         elif kind == "jpeg":
             raster, w, h = jpeg.decode(data, DECODE_LONG_SIDE)
         if kind in ("png", "jpeg"):
+            if min(w, h) < MIN_SHORT_SIDE:
+                raise PhotoError(field, f"“{name}”只有 {w}×{h} 像素，太小，无法分析。")
             # Browsers show a photo turned as its EXIF Orientation says; do the same so that boxes
             # are in the pixels the merchant sees.
             o = _orientation(data)
@@ -118,6 +120,8 @@ def summary(result: dict, n_refs: int) -> list[str]:
             out.append("未能可靠对齐，没有标出差异区域。")
         else:
             out.append(f"对齐后发现 {n} 处明显不同的区域。" if n else "对齐后没有发现明显的局部差异。")
+    elif reuse["distance"] is None:
+        out.append("照片几乎没有明暗变化，无法比对。")
     else:
         out.append(f"与 {n_refs} 张参考照片都不相似（最小差异值 {reuse['distance']:g}，阈值 {reuse['threshold']:g}）。")
     meta = result["metadata"]
@@ -174,7 +178,10 @@ def _raster_from_payload(item: object, rgba: object, field: str) -> tuple[str, R
     if not 0 < scale <= 100:
         raise PhotoError(field, f"“{name}”的缩放比例无效。")
     raster = Raster.from_rgba(w, h, data)
-    return name, raster, max(1, round(w * scale)), max(1, round(h * scale))
+    ow, oh = max(1, round(w * scale)), max(1, round(h * scale))
+    if min(ow, oh) < MIN_SHORT_SIDE:
+        raise PhotoError(field, f"“{name}”只有 {ow}×{oh} 像素，太小，无法分析。")
+    return name, raster, ow, oh
 
 
 def browser_entry(payload: dict, blobs: list) -> dict:

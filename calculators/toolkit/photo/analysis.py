@@ -20,6 +20,10 @@ CELL = 8                # heat-map cell size on the claim's working copy (192 / 
 # re-encoded / resized / cropped / painted copies of the same photo stay at or below about 9;
 # different photos, including another shot of a similar scene, start at about 20.
 REUSE_THRESHOLD = 10.0
+# A (nearly) uniform picture has degenerate hashes (all bits equal) and matches any other uniform
+# picture: below this spread of brightness (standard deviation, 0-255) no reuse is claimed.
+FLAT_STD = 3.0
+MIN_SHORT_SIDE = 16     # pixels; smaller pictures are refused (see load checks in __init__)
 
 
 @dataclass
@@ -46,6 +50,12 @@ def _work(raster: Raster, long_side: int) -> _Work:
     return _Work(w, h, rgb, grey)  # type: ignore[arg-type]
 
 
+def _std(values: list[float]) -> float:
+    n = len(values)
+    m = sum(values) / n
+    return (sum((v - m) ** 2 for v in values) / n) ** 0.5
+
+
 def combined(dh: int, ph: int) -> float:
     return round((dh + ph * DHASH_BITS / PHASH_BITS) / 2, 1)
 
@@ -56,8 +66,10 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
     c_ph = phash(cw_.grey, cw_.w, cw_.h)
     per_ref = []
     best = None
+    claim_flat = _std(cw_.grey) < FLAT_STD
     for ref in refs:
         rw_ = _work(ref.raster, REF_WORK)
+        comparable = not claim_flat and _std(rw_.grey) >= FLAT_STD
         g_dh = hamming(c_dh, dhash(rw_.grey, rw_.w, rw_.h))
         g_ph = hamming(c_ph, phash(rw_.grey, rw_.w, rw_.h))
         al = align(cw_.grey, cw_.w, cw_.h, rw_.grey, rw_.w, rw_.h)
@@ -69,6 +81,7 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
         entry = {
             "reference": ref.name,
             "distance": min(g_d, a_d),
+            "comparable": comparable,
             "whole_image": {"dhash_distance": g_dh, "phash_distance": g_ph, "distance": g_d},
             "aligned_crop": {
                 "dhash_distance": a_dh, "phash_distance": a_ph, "distance": a_d,
@@ -77,7 +90,7 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
             },
         }
         per_ref.append(entry)
-        if best is None or entry["distance"] < best[0]["distance"]:
+        if comparable and (best is None or entry["distance"] < best[0]["distance"]):
             best = (entry, rw_, al)
     detected = best is not None and best[0]["distance"] <= REUSE_THRESHOLD
     out: dict = {
@@ -92,6 +105,7 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
         "edited_regions": [],
         "heatmap": None,
         "alignment_trusted": None,
+        "low_detail": claim_flat or any(not e["comparable"] for e in per_ref),
     }
     if detected and best:
         entry, rw_, al = best

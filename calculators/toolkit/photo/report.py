@@ -67,11 +67,18 @@ def signals(result: dict, metadata: list[dict], n_refs: int) -> list[dict]:
             out.append(_sig("NO_LOCAL_DIFFERENCE", "提示",
                             "与参考照片对齐后，没有发现明显的局部差异：买家照片看起来就是你的参考照片本身（可能经过裁剪或转存）。",
                             "很小的改动，或发生在纹理复杂处的改动，可能低于检测门槛。"))
+    elif reuse["distance"] is None:
+        out.append(_sig("LOW_DETAIL", "提示",
+                        "照片几乎没有明暗变化（例如纯色或严重过曝），这种图片的特征值没有区分度，无法判断是否复用了你的照片。",
+                        "请换用内容清楚的照片比对。"))
     else:
         out.append(_sig("NO_MATCH", "提示",
                         f"买家照片与你提供的 {n_refs} 张参考照片都不相似（最小差异值 {reuse['distance']:g}，判定阈值 {reuse['threshold']:g}）。",
                         "这只说明它不是由这几张照片改出来的，不说明照片是真实拍摄的，也不说明它是 AI 生成的。"))
 
+    if n_refs and reuse["distance"] is not None and result.get("low_detail"):
+        out.append(_sig("LOW_DETAIL", "提示", "有的照片几乎没有明暗变化，没有参与比对（见比对表中“不可比”的一行）。",
+                        "纯色或严重过曝的图片无法用特征值比较。"))
     aigc = [m for m in metadata if m["kind"] == "aigc_label"]
     for m in aigc:
         fields = m.get("fields") or {}
