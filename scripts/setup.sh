@@ -24,7 +24,7 @@ find_python() {
 }
 
 setup_python() {
-  local extras="$1" stamp py
+  local extras="$1" hash missing extra py
   if [ ! -x .venv/bin/python ]; then
     py="$(find_python)"
     echo "setup: creating .venv with $py" >&2
@@ -36,13 +36,19 @@ setup_python() {
       "$py" -m venv .venv
     fi
   fi
-  stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras//,/-}"
-  if [ ! -f "$stamp" ]; then
+  # one stamp per extra, named after the hash of pyproject.toml: reinstall only when it changes
+  # or when an extra is asked for the first time
+  hash="$(sha256sum pyproject.toml | cut -c1-16)"
+  missing=""
+  for extra in ${extras//,/ }; do
+    [ -f ".venv/.installed-$hash-$extra" ] || missing="yes"
+  done
+  if [ -n "$missing" ]; then
     echo "setup: pip install -e '.[$extras]'" >&2
     .venv/bin/python -m pip install --quiet "flit_core>=3.9,<5"
     .venv/bin/python -m pip install --quiet --no-build-isolation -e ".[$extras]"
-    rm -f .venv/.installed-*
-    touch "$stamp"
+    find .venv -maxdepth 1 -name ".installed-*" ! -name ".installed-$hash-*" -delete
+    for extra in ${extras//,/ }; do touch ".venv/.installed-$hash-$extra"; done
   fi
 }
 

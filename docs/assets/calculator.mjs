@@ -383,6 +383,12 @@ function summaryCivil(r) {
   const c = r.civil || {};
   const parts = [];
   if (c.summary) parts.push(el("p", { class: "calc-subhead", text: textOf(c.summary) }));
+  const remedies = Array.isArray(c.remedies) ? c.remedies : [];
+  if (remedies.length) {
+    const ul = el("ul", { class: "calc-remedies" });
+    for (const m of remedies) ul.append(el("li", {}, el("span", { text: textOf(m) }), " ", citeList(m && m.citations, r.citations)));
+    parts.push(ul);
+  }
   if (Array.isArray(c.what_changes) && c.what_changes.length) {
     const ul = el("ul", { class: "calc-remedies" });
     for (const w of c.what_changes) ul.append(el("li", { text: textOf(w) }));
@@ -469,7 +475,7 @@ function render(s, r) {
   const cited = Object.values(r.citations || {});
   if (cited.length) {
     const ul = el("ul", { class: "calc-citations" });
-    for (const c of cited) ul.append(el("li", {}, citationLink(c.id, r.citations), c.title ? `（${c.title}）` : ""));
+    for (const c of cited) ul.append(el("li", {}, citationLink(c.id, r.citations), c.title ? el("span", { class: "calc-cite-title", text: `（${c.title}）` }) : ""));
     nodes.push(el("section", { class: "calc-track calc-citations-box" }, el("h3", { text: "引用的法条" }), ul));
   }
   if (r.disclaimer) nodes.push(el("p", { class: "calc-result-disclaimer", text: r.disclaimer }));
@@ -553,16 +559,6 @@ form.addEventListener("submit", (event) => {
 });
 
 $("calc-print").addEventListener("click", () => window.print());
-// Print everything: open the folded reasoning for the printout, fold it back afterwards.
-let folded = [];
-window.addEventListener("beforeprint", () => {
-  folded = [...output.querySelectorAll("details:not([open])")];
-  for (const d of folded) d.open = true;
-});
-window.addEventListener("afterprint", () => {
-  for (const d of folded) d.open = false;
-  folded = [];
-});
 $("calc-copy").addEventListener("click", async () => {
   const url = shareUrl();
   const status = $("calc-copy-status");
@@ -586,7 +582,12 @@ $("calc-copy").addEventListener("click", async () => {
   status.dataset.url = url;
 });
 
+// A slow connection: say so rather than leave the reader guessing.
+const slow = setTimeout(() => {
+  if (resultBox.dataset.state === "loading") statusText.textContent += "（网络较慢时首次加载可能需要一两分钟，请稍候）";
+}, 15000);
 onProgress((st) => {
+  if (st.ready || st.failed) clearTimeout(slow);
   const steps = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
   progressBar.value = steps[st.stage] ?? 0;
   statusText.textContent = st.detail;
