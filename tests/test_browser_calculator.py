@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -387,3 +388,56 @@ def test_content_pages_start_no_python_and_search_finds_chinese_terms(make_conte
         assert hrefs, term
         if page_path and (built_site() / page_path / "index.html").exists():
             assert any(urlsplit(h).path.endswith("/" + page_path) for h in hrefs), (term, hrefs[:5])
+
+
+def test_a_new_deploy_updates_the_offline_cache(browser, tmp_path):
+    """Visit, deploy a changed page (new sw.js manifest), reload: the new page is served and the old
+    deploy's cache is deleted."""
+    import shutil
+    import sys
+
+    from browser_support import ROOT
+
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    import offline
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site(), site, ignore=shutil.ignore_patterns("pyodide", "*.whl"))
+    config = {"site_dir": str(site), "docs_dir": str(ROOT / "docs")}
+    with SiteServer(site) as srv:
+        ctx = browser.new_context(locale="zh-CN")
+        watch = Watch(ctx, srv.origin)
+        page = ctx.new_page()
+        page.goto(srv.origin + "/")
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+        first = page.evaluate("() => caches.keys()")
+        assert [k for k in first if k.startswith("site-")], first
+
+        index = site / "index.html"
+        index.write_text(index.read_text("utf-8").replace("</article>", "<p id=new-deploy>新版本</p></article>", 1), "utf-8")
+        offline.on_post_build(config)
+        version = offline.build_manifest(site)["version"]
+        assert f"site-{version}" not in first
+
+        page.reload()  # still the old deploy, from the cache
+        assert page.locator("#new-deploy").count() == 0
+        # the browser checks sw.js on navigations; ask as well, so the test does not wait on timing
+        deadline = time.monotonic() + 60
+        while True:
+            keys = page.evaluate("async () => { const r = await navigator.serviceWorker.getRegistration();"
+                                 " try { await r.update(); } catch (e) {} return await caches.keys(); }")
+            if f"site-{version}" in keys and not [k for k in keys if k.startswith("site-") and k != f"site-{version}"]:
+                break
+            assert time.monotonic() < deadline, keys
+            page.wait_for_timeout(250)
+        page.reload()
+        assert page.locator("#new-deploy").count() == 1
+        # and the new deploy works offline too
+        ctx.set_offline(True)
+        srv.set_offline(True)
+        page.reload()
+        assert page.locator("#new-deploy").count() == 1
+        ctx.close()
+        watch.check()
