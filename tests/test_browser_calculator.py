@@ -441,3 +441,26 @@ def test_a_new_deploy_updates_the_offline_cache(browser, tmp_path):
         assert page.locator("#new-deploy").count() == 1
         ctx.close()
         watch.check()
+
+
+def test_every_page_loads_under_the_csp_without_errors(make_context, server):
+    """Each built page, opened in Chromium: no CSP violation, no console error, nothing from another
+    host (the Watch of make_context), and the page rendered its title."""
+    ctx, watch = make_context()
+    page = ctx.new_page()
+    page.add_init_script("""
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation',
+        (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '')));
+    """)
+    site = built_site()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 10
+    for rel in pages:
+        url = server.origin + "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        page.goto(url)
+        page.wait_for_load_state("load")
+        assert page.title(), rel
+        violations = page.evaluate("() => window.__csp")
+        assert not violations, (rel, violations)
+        assert not watch.errors, (rel, watch.errors)
