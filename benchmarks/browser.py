@@ -236,8 +236,11 @@ class Visit:
 
 
 def summarize_records(records: list[Record]) -> list[dict[str, Any]]:
+    """Each response; ``at_ms``: when its request arrived, ms after the visit's first request
+    (a waterfall: when did the worker ask for Pyodide, relative to the page?)."""
+    t0 = min((r.t_arrive for r in records), default=0.0)
     return [{"path": r.path, "status": r.status, "encoding": r.encoding, "wire": r.wire_bytes,
-             "raw": r.raw_bytes} for r in records]
+             "raw": r.raw_bytes, "at_ms": round((r.t_arrive - t0) * 1000.0, 1)} for r in records]
 
 
 def wait_quiet(server: StaticServer, quiet_s: float = 1.0, max_s: float = 20.0) -> None:

@@ -115,6 +115,7 @@ class Record:
     body_bytes: int
     encoding: str  # "gzip" or "identity"
     raw_bytes: int  # size of the file itself (0 for redirects/304)
+    t_arrive: float = 0.0  # time.monotonic() when the request line was read
 
     @property
     def wire_bytes(self) -> int:
@@ -248,8 +249,17 @@ class StaticServer:
                 pass
 
             def flush_headers(self) -> None:
+                # The response is recorded here, before its first byte leaves: a client that has
+                # read a response always finds it in the counter (no race with the test or the
+                # harness). _pending is set by _send just before end_headers().
                 buf = getattr(self, "_headers_buffer", [])
-                self._hdr_bytes = sum(len(b) for b in buf)
+                pending = getattr(self, "_pending", None)
+                if pending is not None:
+                    status, body_len, encoding, raw_size = pending
+                    self._pending = None
+                    server._record(Record(time.monotonic(), self.command, self.path, status,
+                                          sum(len(b) for b in buf), body_len, encoding, raw_size,
+                                          getattr(self, "_t_arrive", 0.0)))
                 super().flush_headers()
 
             def do_HEAD(self) -> None:
@@ -258,13 +268,10 @@ class StaticServer:
             def do_GET(self) -> None:
                 self._serve(head=False)
 
-            def _finish(self, status: int, body: bytes, encoding: str, raw_size: int,
-                        head: bool) -> None:
-                # recorded before the body goes out, so a client that has read the response
-                # always finds it in the counter
-                server._record(Record(time.monotonic(), self.command, self.path, status,
-                                      getattr(self, "_hdr_bytes", 0), 0 if head else len(body),
-                                      encoding, raw_size))
+            def _end(self, status: int, body: bytes, encoding: str, raw_size: int,
+                     head: bool) -> None:
+                self._pending = (status, 0 if head else len(body), encoding, raw_size)
+                self.end_headers()
                 if not head and body:
                     self.wfile.write(body)
 
@@ -276,10 +283,10 @@ class StaticServer:
                 self.send_header("Content-Length", str(len(body)))
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
-                self.end_headers()
-                self._finish(status, body, "identity", 0, head)
+                self._end(status, body, "identity", 0, head)
 
             def _serve(self, head: bool) -> None:
+                self._t_arrive = time.monotonic()
                 if server.latency_s:
                     time.sleep(server.latency_s)
                 url = urllib.parse.urlsplit(self.path)
@@ -327,8 +334,7 @@ class StaticServer:
                     self.send_response(304)
                     for k, v in common.items():
                         self.send_header(k, v)
-                    self.end_headers()
-                    self._finish(304, b"", "identity", 0, head)
+                    self._end(304, b"", "identity", 0, head)
                     return
                 raw = target.read_bytes()
                 body = server._gz.get(target, st, raw) if use_gzip else raw
@@ -339,8 +345,7 @@ class StaticServer:
                     self.send_header("Content-Encoding", "gzip")
                 for k, v in common.items():
                     self.send_header(k, v)
-                self.end_headers()
-                self._finish(status, body, "gzip" if use_gzip else "identity", len(raw), head)
+                self._end(status, body, "gzip" if use_gzip else "identity", len(raw), head)
 
             def _not_modified(self, etag: str, mtime: float) -> bool:
                 inm = self.headers.get("If-None-Match")
