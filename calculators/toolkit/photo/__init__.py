@@ -22,7 +22,8 @@ from .report import NOTES, citations, signals
 __all__ = ["PhotoError", "analyse", "browser_entry", "check_files", "load_photo"]
 
 MAX_REFERENCES = 12
-DECODE_LONG_SIDE = 512   # the CLI decodes JPEGs at the smallest 1/8..1 scale with at least this long side
+DECODE_LONG_SIDE = 400   # the CLI decodes JPEGs at the smallest 1/8..1 scale with at least this long side
+                         # (the analysis works at 192-320 px)
 
 
 def _sniff(data: bytes) -> str:

@@ -57,6 +57,20 @@ def _idct_basis(n: int) -> list[list[float]]:
     return basis
 
 
+_W2: list[tuple[float, float, float, float] | None] = []
+
+
+def _weights2() -> list[tuple[float, float, float, float] | None]:
+    """For 1/2 scale: the weights of coefficient z (natural order) on the 2 x 2 outputs, None if all ~0."""
+    if not _W2:
+        b = _idct_basis(2)
+        for z in range(64):
+            v, u = divmod(z, 8)
+            w = (b[v][0] * b[u][0], b[v][0] * b[u][1], b[v][1] * b[u][0], b[v][1] * b[u][1])
+            _W2.append(w if max(abs(x) for x in w) > 1e-12 else None)
+    return _W2
+
+
 def is_jpeg(data: bytes) -> bool:
     return data[:3] == b"\xff\xd8\xff"
 
@@ -269,6 +283,8 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
             try:
                 if progressive:
                     ss, se, a = payload[1 + 2 * ns], payload[2 + 2 * ns], payload[3 + 2 * ns]
+                    if ss > 0 and n == 1:
+                        continue  # at 1/8 scale only the DC terms matter: AC scans are skipped
                     _decode_progressive_scan(data, end, scomps, mcux, mcuy, width, height, hmax, vmax, restart,
                                              ss, se, a >> 4, a & 15, dc_tables, ac_tables)
                 else:
@@ -285,16 +301,18 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
             if q is None:
                 raise DecodeError("JPEG 文件已损坏（缺少量化表）。")
             qz = [q[ZIGZAG[k]] for k in range(64)]
+            dc_only = [0] * 64
             for idx, zz in enumerate(c.coefs):
+                if n == 1 or not any(zz[1:]):
+                    dc_only[0] = zz[0] * qz[0]
+                    _idct_put(dc_only, False, c.plane, c.pw, n, basis, idx % c.bw, idx // c.bw)
+                    continue
                 nat = [0] * 64
-                has_ac = False
                 for k in range(64):
                     v = zz[k]
                     if v:
                         nat[ZIGZAG[k]] = v * qz[k]
-                        if k:
-                            has_ac = True
-                _idct_put(nat, has_ac, c.plane, c.pw, n, basis, idx % c.bw, idx // c.bw)
+                _idct_put(nat, True, c.plane, c.pw, n, basis, idx % c.bw, idx // c.bw)
             c.coefs = []
     return _to_raster(comps, width, height, n, hmax, vmax, adobe_transform), width, height
 
@@ -556,7 +574,8 @@ def _decode_block(d: bytes, p: int, c: _Component, dct: list[int], act: list[int
             k += 16
         else:
             break
-    _idct_put(coef, last != 0, c.plane, c.pw, n, basis, bx, by)
+    # at 1/8 scale the block's mean is its DC term alone (every AC basis function averages to zero)
+    _idct_put(coef, last != 0 and n > 1, c.plane, c.pw, n, basis, bx, by)
     return p
 
 
@@ -572,6 +591,24 @@ def _idct_put(coef: list[int], has_ac: bool, plane: bytearray, pw: int, n: int, 
         for y in range(n):
             o = (y0 + y) * pw + x0
             plane[o:o + n] = row
+        return
+    if n == 2:
+        # 2 x 2 outputs: accumulate each nonzero coefficient's four weights (most AC terms have none)
+        o0 = o1 = o2 = o3 = 0.0
+        w2 = _weights2()
+        for z in range(64):
+            cz = coef[z]
+            if cz:
+                w = w2[z]
+                if w is not None:
+                    o0 += cz * w[0]
+                    o1 += cz * w[1]
+                    o2 += cz * w[2]
+                    o3 += cz * w[3]
+        vals = [0 if t < -128 else 255 if t > 127 else int(t + 128.5) for t in (o0, o1, o2, o3)]
+        o = y0 * pw + x0
+        plane[o:o + 2] = bytes(vals[:2])
+        plane[o + pw:o + pw + 2] = bytes(vals[2:])
         return
     out = [[0.0] * n for _ in range(n)]
     for v in range(8):
