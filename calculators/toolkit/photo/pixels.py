@@ -83,10 +83,11 @@ def resize(plane: Plane, width: int, height: int, tw: int, th: int) -> list[floa
     """Area-average ``plane`` (width × height) to tw × th (nearest pixel when enlarging)."""
     if tw == width and th == height:
         return [float(v) for v in plane]
-    f = min(width // tw, height // th)
+    # Most of a large reduction by a whole factor f, with C-level strided adds; the rest below.
+    # At most f - 1 pixels at the right and bottom edges are left out, so f is kept under 1 % of
+    # each side (a small target such as a hash's 9 × 8 never takes this path from a small plane).
+    f = min(width // tw, height // th, width // 100, height // 100)
     if f >= 2:
-        # most of the reduction by a whole factor, with C-level strided adds; the rest below
-        # (at most (f - 1) pixels at the right and bottom edges are left out: under 1 % of the side)
         plane, width, height = _shrink(plane, width, height, f), width // f, height // f
         if tw == width and th == height:
             return list(plane)
