@@ -43,6 +43,18 @@ const payloads = JSON.parse(readFileSync(payloadPath, "utf8"));
 const t2 = performance.now();
 for (const p of payloads) process.stdout.write(dispatch("classify", p, []) + "\n");
 const t3 = performance.now();
+// blobs: JS typed arrays reach the Python entry as bytes (a view into a larger buffer included)
+pyodide.runPython(`
+import sys, types, hashlib
+import calculators.browser as b
+m = types.ModuleType("parity_echo")
+m.browser_entry = lambda payload, blobs: {"types": [type(x).__name__ for x in blobs],
+                                          "sha256": [hashlib.sha256(x).hexdigest() for x in blobs]}
+sys.modules["parity_echo"] = m
+b.REGISTRY["echo"] = "parity_echo:browser_entry"
+`);
+const big = new Uint8Array([9, 9, 5, 6, 7, 8, 9, 9]);
+process.stdout.write("ECHO " + dispatch("echo", "{}", [new Uint8Array([1, 2, 3]), big.subarray(2, 6)]) + "\n");
 console.error(JSON.stringify({ version: pyodide.version, python: pyodide.runPython("import sys; sys.version"),
   load_ms: t1 - t0, cases_ms: t3 - t2 }));
 """
@@ -98,12 +110,25 @@ def pyodide_results(tmp_path_factory) -> dict[str, dict]:
                           capture_output=True, text=True, timeout=600, cwd=tmp)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.splitlines()
+    echo = json.loads(lines.pop().removeprefix("ECHO "))
     assert len(lines) == len(CASES), proc.stderr[-3000:]
     info = json.loads(proc.stderr.strip().splitlines()[-1])
     assert info["version"] == "314.0.7" and info["python"].startswith("3.14"), info
     print(f"\nPyodide {info['version']} (Python {info['python'].split()[0]}): load {info['load_ms']:.0f} ms, "
           f"{len(CASES)} cases in {info['cases_ms']:.0f} ms")
-    return {p.stem: json.loads(line) for p, line in zip(CASES, lines)}
+    results = {p.stem: json.loads(line) for p, line in zip(CASES, lines)}
+    results["__echo__"] = echo
+    return results
+
+
+def test_blobs_reach_python_as_bytes_in_pyodide(pyodide_results):
+    import hashlib
+
+    echo = pyodide_results["__echo__"]
+    assert echo["ok"] is True
+    assert echo["result"]["types"] == ["bytes", "bytes"]
+    assert echo["result"]["sha256"] == [hashlib.sha256(bytes([1, 2, 3])).hexdigest(),
+                                        hashlib.sha256(bytes([5, 6, 7, 8])).hexdigest()]
 
 
 def test_there_are_golden_cases():
