@@ -21,7 +21,9 @@ async function sha256Hex(bytes) {
 async function boot() {
   const t0 = performance.now();
   progress("runtime", "正在加载 Python 运行环境（首次约 6 MB，之后离线可用）");
-  const manifestPromise = fetch(WHEEL_MANIFEST).then((r) => {
+  // revalidate the tiny manifest every time, so that a new deploy never pairs an old manifest
+  // with a new wheel (the wheel URL carries the content hash, so it is cached per version)
+  const manifestPromise = fetch(WHEEL_MANIFEST, { cache: "no-cache" }).then((r) => {
     if (!r.ok) throw new Error(`manifest ${r.status}`);
     return r.json();
   });
@@ -37,11 +39,14 @@ async function boot() {
   const tRuntime = performance.now();
   progress("package", "正在加载计算规则");
   const manifest = await manifestPromise;
-  const response = await fetch(new URL(manifest.url, WHEEL_MANIFEST).href);
-  if (!response.ok) throw new Error(`wheel ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (manifest.sha256 && (await sha256Hex(bytes)) !== manifest.sha256) {
-    throw new Error("wheel hash mismatch");
+  const wheelUrl = new URL(manifest.url, WHEEL_MANIFEST).href;
+  let bytes = null;
+  for (const mode of ["default", "reload"]) {
+    const response = await fetch(wheelUrl, { cache: mode });
+    if (!response.ok) throw new Error(`wheel ${response.status}`);
+    bytes = new Uint8Array(await response.arrayBuffer());
+    if (!manifest.sha256 || (await sha256Hex(bytes)) === manifest.sha256) break;
+    if (mode === "reload") throw new Error("wheel hash mismatch");
   }
   pyodide.unpackArchive(bytes, "wheel");
   progress("import", "正在准备计算器");
