@@ -500,6 +500,7 @@ async function compute() {
   if (!s.amount && !s.claims) {
     resultBox.dataset.state = "empty";
     delete resultBox.dataset.criminalTier;
+    mini.hidden = true;
     output.replaceChildren(el("p", { class: "calc-muted", text: "请输入金额，结果会立即显示在这里。" }));
     return;
   }
@@ -588,6 +589,10 @@ const slow = setTimeout(() => {
 }, 15000);
 onProgress((st) => {
   if (st.ready || st.failed) clearTimeout(slow);
+  if (!st.ready && resultBox.dataset.state === "loading") {
+    mini.hidden = false;
+    miniText.textContent = st.failed ? "计算器无法启动" : "计算器加载中……";
+  }
   const steps = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
   progressBar.value = steps[st.stage] ?? 0;
   statusText.textContent = st.detail;
