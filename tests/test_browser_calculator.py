@@ -464,3 +464,24 @@ def test_every_page_loads_under_the_csp_without_errors(make_context, server):
         violations = page.evaluate("() => window.__csp")
         assert not violations, (rel, violations)
         assert not watch.errors, (rel, watch.errors)
+
+
+def test_works_under_a_sub_path(browser, tmp_path):
+    """Deployed under /guide/: every URL is relative (the worker, Pyodide, the wheel, the service
+    worker's scope, citation links)."""
+    (tmp_path / "guide").symlink_to(built_site(), target_is_directory=True)
+    with SiteServer(tmp_path) as srv:
+        ctx = browser.new_context(locale="zh-CN")
+        watch = Watch(ctx, srv.origin)
+        page = ctx.new_page()
+        page.goto(srv.origin + "/guide/calculator/?amount=7000&province=江苏&act=2026-03-01&decision=2026-06-01")
+        wait_tier(page, "large")
+        href = page.locator('a.calc-cite[href*="laws/xingfa/"]').first.get_attribute("href")
+        assert href.startswith(srv.origin + "/guide/laws/xingfa/#art-")
+        scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+        assert scope == srv.origin + "/guide/"
+        assert any(u.startswith(srv.origin + "/guide/pyodide/pyodide.asm.wasm") for u in watch.requests)
+        assert not [u for u in watch.requests if u.startswith(srv.origin + "/") and not u.startswith(srv.origin + "/guide/")
+                    and not u.endswith("/favicon.ico")]
+        ctx.close()
+        watch.check()
