@@ -322,3 +322,18 @@ def test_search_index_segments_chinese(site, term):
     expected = {"仅退款": None, "诈骗": "criminal/", "拘留": "administrative/"}[term]
     if expected and (site / expected / "index.html").exists():
         assert expected in hits, (term, sorted(hits)[:10])
+
+
+def test_missing_pyodide_fails_the_build_with_a_clear_message(tmp_path):
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    import pyodide_assets
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="npm ci"):
+        pyodide_assets.check_source(tmp_path / "node_modules" / "pyodide")
+    partial = tmp_path / "p"
+    partial.mkdir()
+    (partial / "package.json").write_text('{"version": "314.0.7"}')
+    with pytest.raises(PluginError, match="pyodide.asm.wasm"):
+        pyodide_assets.check_source(partial)
+    assert pyodide_assets.check_source() == "314.0.7"
