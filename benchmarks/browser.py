@@ -59,6 +59,20 @@ INIT_SCRIPT = r"""
       }
     }).observe({ type: "long-animation-frame", buffered: true });
   } catch (e) { B.loafError = String(e); }
+  // Worker traffic, for the breakdown of a warm answer: when the page posted to a worker and when
+  // a reply arrived (our listener is added in the constructor, so it runs before the page's).
+  B.posts = []; B.replies = [];
+  if (window.Worker) {
+    const NativeWorker = window.Worker;
+    const post = NativeWorker.prototype.postMessage;
+    NativeWorker.prototype.postMessage = function (...args) { B.posts.push(performance.now()); return post.apply(this, args); };
+    window.Worker = function (...args) {
+      const w = new NativeWorker(...args);
+      w.addEventListener("message", () => B.replies.push(performance.now()));
+      return w;
+    };
+    window.Worker.prototype = NativeWorker.prototype;
+  }
   const check = (el) => {
     if (!el || el.nodeType !== 1) return;
     if (!B.error && el.hasAttribute("data-error") && el.getAttribute("data-error")) {
@@ -113,7 +127,8 @@ async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
     const v = current();
     if (v !== last) { last = v; stableSince = performance.now(); }
   }
-  const deltas = [], frames = [], values = [];
+  const B = window.__bench || { posts: [], replies: [] };
+  const deltas = [], frames = [], values = [], parts = [];
   const tStart = performance.now();
   for (const amount of amounts) {
     const before = current();
@@ -126,10 +141,15 @@ async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
     mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     const timer = new Promise((r) => setTimeout(() => r(null), timeoutMs));
     input.value = String(amount);
+    const nPosts = B.posts.length, nReplies = B.replies.length;
     const t0 = performance.now();
     input.dispatchEvent(new Event("input", { bubbles: true }));
     const got = await Promise.race([done, timer]);
     mo.disconnect();
+    if (got && B.posts.length > nPosts && B.replies.length > nReplies) {
+      const tp = B.posts[B.posts.length - 1], tr = B.replies[B.replies.length - 1];
+      parts.push({ before_post: tp - t0, worker: tr - tp, render: got.t - tr });
+    }
     if (!got) return { error: "no new result within " + timeoutMs + " ms after amount " + amount +
                               " (tier stayed " + before + ")", deltas };
     deltas.push(got.t - t0);
@@ -138,7 +158,7 @@ async ({ inputSelector, resultAttr, amounts, timeoutMs, pauseMs, prime }) => {
     await new Promise((r) => setTimeout(r, pauseMs));
   }
   const loaf = ((window.__bench && window.__bench.loaf) || []).filter((f) => f.start >= tStart);
-  return { deltas, frames, values, loaf };
+  return { deltas, frames, values, loaf, parts };
 }
 """
 

@@ -228,6 +228,40 @@ def snapshot_build(site: Path, prepare: str = "") -> None:
     _sub(worker, r"(const PYODIDE_DIR = [^\n]*\n)", lambda m: m.group(1) + SNAPSHOT_BUILD_JS, regex=True)
 
 
+def no_search(site: Path) -> None:
+    """calculator page: Material's search not set up on first load (no search_index.json, no lunr
+    index built in the search worker while Pyodide starts). Measures what the search costs the
+    first answer; the product would load search on the first focus of the search box instead."""
+    _sub(site / "calculator" / "index.html", r'"search": "[^"]*",\s*', "", regex=True)
+
+
+def core_wheel(site: Path) -> None:
+    """site_hooks/wheel.py: a wheel with what classify needs only (no calculators/toolkit, no
+    cli.py); the tools would come in a second wheel, fetched on their first call."""
+    import hashlib
+    import zipfile
+
+    pydir = site / "assets" / "py"
+    manifest_path = pydir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    src = pydir / manifest["url"].split("?")[0]
+    keep = lambda n: not (n.startswith("calculators/toolkit/") or n == "calculators/cli.py")  # noqa: E731
+    tmp = src.with_suffix(".tmp")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+        for info in zin.infolist():
+            if not keep(info.filename):
+                continue
+            data = zin.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                data = b"".join(l + b"\n" for l in data.splitlines() if keep(l.split(b",")[0].decode()))
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    tmp.replace(src)
+    data = src.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    manifest.update(sha256=digest, size=len(data), url=src.name + "?v=" + digest[:16])
+    manifest_path.write_text(json.dumps(manifest, indent=1), "utf-8")
+
+
 EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
     "debounce0": [debounce0],
     "direct": [direct],
@@ -237,7 +271,11 @@ EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
     "early-worker+preload": [early_worker, preload_runtime],
     "snapshot-local": [snapshot_local],
     "snapshot-build": [snapshot_build],
+    "no-search": [no_search],
+    "core-wheel": [core_wheel],
+    "bytes-combined": [sw_after_answer, no_search, core_wheel],
     "combined": [direct, sw_after_answer, early_worker, snapshot_local],
+    "all-combined": [direct, sw_after_answer, early_worker, snapshot_local, no_search, core_wheel],
 }
 
 

@@ -223,6 +223,8 @@ def summarize(b: dict[str, Any], eng: dict[str, Any] | None, build: dict[str, An
     warm_all = [d for w in b.get("warm", []) for d in w.get("deltas", [])]
     s["warm_ms"] = stats(warm_all)
     s["warm_frame_ms"] = stats([d for w in b.get("warm", []) for d in w.get("frames", [])])
+    parts = [p for w in b.get("warm", []) for p in w.get("parts", [])]
+    s["warm_parts_ms"] = {k: stats([p[k] for p in parts]) for k in ("before_post", "worker", "render")}
     s["warm_rep_medians_ms"] = [statistics.median(w["deltas"]) for w in b.get("warm", []) if w.get("deltas")]
     s["cold_longest_task_ms"] = stats([v.longest_task for v in cold])
     s["cold_longtask_sum_ms"] = stats([v.longtask_sum for v in cold])
@@ -311,6 +313,9 @@ def table(s: dict[str, Any], eng: dict[str, Any] | None) -> str:
     add("2 cold first answer (next frame)", s["cold_frame_ms"])
     add("3 warm answer, input -> DOM", s["warm_ms"], digits=2)
     add("3 warm answer, input -> next frame", s["warm_frame_ms"], digits=2)
+    for k, label in (("before_post", "page, input -> postMessage"), ("worker", "worker round trip"),
+                     ("render", "page, reply -> result in DOM")):
+        add(f"3   {label}", s["warm_parts_ms"][k], digits=2)
     add("4 repeat visit (same context)", s["repeat_ms"])
     add("1' floor, repeat visit", s["floor_repeat_ms"])
     add("5 bytes to first answer", s["cold_bytes_to_result"], "B")
