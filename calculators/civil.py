@@ -69,7 +69,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
         trail.step("civil", f"撤销权期间：自知道或者应当知道撤销事由之日起一年；自行为发生之日起五年（约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
                             "诉讼时效三年，自知道或者应当知道权利受到损害以及义务人之日起计算。没有填写商家知道受骗的日期，无法算出具体到期日。",
                    [p1["citation"], lim["citation"]])
-        trail.warn("known_date_missing", "填写商家发现受骗的日期（known_date），可以算出撤销权一年期间和三年诉讼时效的到期日。",
+        trail.warn("known_date_missing", "填写商家发现受骗的日期，可以算出撤销权一年期间和三年诉讼时效的到期日。",
                    [p1["citation"], lim["citation"]], "civil")
     trail.warn("holiday_extension", cv["period_rules"]["holiday"], ["minfadian#art-203"], "civil")
 

@@ -201,7 +201,8 @@ def _version_source(province: Province | None, basis: Basis) -> dict[str, Any] |
     return {
         "province": province.name, "province_code": province.code,
         "region": basis.regions[0].label if basis.mode == "exact" and basis.regions else None,
-        "document": v.document, "document_date": v.document_date, "confidence": v.confidence,
+        "document": v.document_title, "document_note": v.document, "document_date": v.document_date,
+        "confidence": v.confidence,
         "from": v.valid_from.isoformat() if v.valid_from else None, "date_known": v.date_known,
         "sources": list(v.sources), "caveats": list(v.caveats),
     }

@@ -84,7 +84,8 @@ class ProvinceVersion:
     date_known: bool
     from_basis: str
     confidence: str
-    document: str
+    document: str           # the pack's document field, verbatim (may hold research notes)
+    document_title: str     # the same in plain Chinese for readers, 待核实 where the pack is unsure
     document_date: str
     sources: tuple[str, ...]
     region_note: str
@@ -243,6 +244,7 @@ def _load_provinces(data: dict[str, Any], ranges: dict[str, tuple[int, int]]) ->
             versions.append(ProvinceVersion(
                 valid_from=v.get("from"), date_known=bool(v.get("date_known", False)),
                 from_basis=v.get("from_basis", ""), confidence=conf, document=v.get("document", ""),
+                document_title=v["document_title"],
                 document_date=v.get("document_date", ""), sources=tuple(v.get("sources", [])),
                 region_note=v.get("region_note", ""), thresholds=thresholds, regions=regions,
                 especially_huge_fallback=fallback, caveats=tuple(v.get("caveats", [])),
@@ -344,7 +346,8 @@ def thresholds_table() -> list[dict[str, Any]]:
             base = {
                 "code": code, "name": p.name, "short": p.short, "confidence": v.confidence,
                 "from": _iso(v.valid_from), "date_known": v.date_known, "from_basis": v.from_basis,
-                "document": v.document, "document_date": v.document_date, "sources": list(v.sources),
+                "document": v.document, "document_title": v.document_title, "document_date": v.document_date,
+                "sources": list(v.sources),
                 "caveats": list(v.caveats), "region_note": v.region_note,
                 "especially_huge_fallback": v.especially_huge_fallback,
                 "special_rules": [

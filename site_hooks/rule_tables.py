@@ -310,7 +310,9 @@ def _threshold_details(src_uri: str) -> str:
                 cities = "、".join(r["cities"])
                 out.append(f"- **{md_cell(r['region_label'])}**：{md_cell(cities)}；"
                            f"{yuan(r['large'])} / {yuan(r['huge'])} / {yuan(r['especially_huge'])}")
-        out.append(f"- 文件：{md_cell(_place(row['document']))}")
+        out.append(f"- 文件：{md_cell(row['document_title'])}")
+        if row["document"] != row["document_title"]:
+            out.append(f"- 资料包对文件的记录（原文）：{md_cell(row['document'])}")
         out.append(f"- 日期：{md_cell(_date(row))}")
         if row["region_note"]:
             out.append(f"- 资料包备注（原文）：{md_cell(row['region_note'])}")
@@ -450,7 +452,7 @@ def _threshold_dates(src_uri: str) -> str:
     for row in sorted((r for r in _threshold_rows() if r["from"]), key=lambda r: (r["from"], r["code"])):
         if row["region"] and row["region"] != "class1":
             continue
-        rows.append([row["from"], md_cell(row["name"]), md_cell(_place(row["document"])), md_cell(_conf(row))])
+        rows.append([row["from"], md_cell(row["name"]), md_cell(row["document_title"]), md_cell(_conf(row))])
     return md_table(["日期", "地区", "文件", "可信度"], rows)
 
 

@@ -328,12 +328,10 @@ function summaryCriminal(r) {
       parts.push(el("p", { class: "calc-muted", text: `${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。` }));
     }
     if (src.document) {
-      // Some entries of the rule data carry research notes instead of a title: say 待核实 instead.
-      const plain = !/[A-Za-z]{4,}/.test(src.document);
-      const pending = !plain || (src.confidence && src.confidence !== "VERIFIED") || src.date_known === false;
-      parts.push(el("p", { class: "calc-muted" },
-        plain ? `依据文件：${src.document}` : "依据文件：资料包只载有数额原文，文件名称、文号和日期",
-        pending ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
+      // `document` is the reader's title from the rule data (it says 待核实 itself where the pack is unsure).
+      const pending = (src.confidence && src.confidence !== "VERIFIED") || src.date_known === false;
+      parts.push(el("p", { class: "calc-muted" }, `依据文件：${src.document}`,
+        pending && !src.document.includes("待核实") ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
     }
   } else if (nat && typeof nat === "object") {
     const bits = names.filter(([k]) => Array.isArray(nat[k]))
