@@ -171,7 +171,7 @@ STATE_SCRIPT = r"""
     longtasks: (window.__bench && window.__bench.longtasks) || [],
     longtaskError: window.__bench && window.__bench.longtaskError,
     loaf: (window.__bench && window.__bench.loaf) || [],
-    nav: nav ? { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
+    nav: nav ? { requestStart: nav.requestStart, responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
                  load: nav.loadEventEnd, transferSize: nav.transferSize } : null,
     swControlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
     timings: (document.querySelector("[data-timings]") || {}).dataset
@@ -320,7 +320,6 @@ class Browser:
                                    "!== null", timeout=5_000, polling=20)
         else:
             page.wait_for_load_state("load", timeout=timeout_ms)
-        v.bytes_to_result = sum(r.wire_bytes for r in server.since(mark))
         wait_quiet(server, quiet_s)
         recs = server.since(mark)
         v.bytes_total = sum(r.wire_bytes for r in recs)
@@ -332,6 +331,16 @@ class Browser:
             v.error = f"page reported an error: {st['error']['message']}"
         if errors and not v.error and wait_result and not st["first"]:
             v.error = "page errors: " + "; ".join(errors[:3])
+        # "to the result": the requests that arrived before the result was in the DOM. The page's
+        # clock is mapped onto the server's: the document request arrived at navigation start +
+        # requestStart.
+        if recs:
+            doc_arrival = recs[0].t_arrive
+            req_start = ((st.get("nav") or {}).get("requestStart") or 0.0) / 1000.0
+            cutoff = (doc_arrival - req_start + v.t_dom / 1000.0) if v.t_dom is not None else float("inf")
+            for rec, r in zip(recs, v.requests):
+                r["before_result"] = rec.t_arrive <= cutoff
+            v.bytes_to_result = sum(rec.wire_bytes for rec in recs if rec.t_arrive <= cutoff)
         v.longtasks = st["longtasks"]
         v.loaf = st.get("loaf") or []
         v.nav = st["nav"]

@@ -232,7 +232,10 @@ def no_search(site: Path) -> None:
     """calculator page: Material's search not set up on first load (no search_index.json, no lunr
     index built in the search worker while Pyodide starts). Measures what the search costs the
     first answer; the product would load search on the first focus of the search box instead."""
-    _sub(site / "calculator" / "index.html", r'"search": "[^"]*",\s*', "", regex=True)
+    # Material fetches search_index.json at start-up only if document.forms has a form named
+    # "search" (bundle.js: document.forms.namedItem("search") ? ... : EMPTY)
+    _sub(site / "calculator" / "index.html", '<form class="md-search__form" name="search">',
+         '<form class="md-search__form" name="search-later">')
 
 
 def core_wheel(site: Path) -> None:
@@ -262,6 +265,16 @@ def core_wheel(site: Path) -> None:
     manifest_path.write_text(json.dumps(manifest, indent=1), "utf-8")
 
 
+def wheel_parallel(site: Path) -> None:
+    """docs/assets/pyworker.mjs: fetch the wheel as soon as the manifest is in, in parallel with
+    loadPyodide (today it is requested only after the runtime has started). The later fetch of the
+    same URL is then answered by the HTTP cache (or waits for this one: Chrome's cache lock)."""
+    _sub(site / "assets" / "pyworker.mjs",
+         r"(const manifestPromise = fetch\(WHEEL_MANIFEST[^\n]*\n(?:[^\n]*\n){0,3}?\s*\}\);\n)",
+         lambda m: m.group(1) + "  manifestPromise.then((m) => fetch(new URL(m.url, WHEEL_MANIFEST).href))"
+                                ".then((r) => r.arrayBuffer()).catch(() => null);\n", regex=True)
+
+
 EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
     "debounce0": [debounce0],
     "direct": [direct],
@@ -273,9 +286,11 @@ EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
     "snapshot-build": [snapshot_build],
     "no-search": [no_search],
     "core-wheel": [core_wheel],
+    "wheel-parallel": [wheel_parallel],
     "bytes-combined": [sw_after_answer, no_search, core_wheel],
     "combined": [direct, sw_after_answer, early_worker, snapshot_local],
-    "all-combined": [direct, sw_after_answer, early_worker, snapshot_local, no_search, core_wheel],
+    "all-combined": [direct, sw_after_answer, early_worker, snapshot_local, no_search, core_wheel,
+                     wheel_parallel],
 }
 
 

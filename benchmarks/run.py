@@ -245,7 +245,11 @@ def summarize(b: dict[str, Any], eng: dict[str, Any] | None, build: dict[str, An
     s["content_pyodide_requests"] = sorted({r["path"] for v in b.get("content", []) for r in v.requests
                                             if is_pyodide_request(r["path"])})
     if cold:
-        s["cold_requests"] = [(r["path"], r["status"], r["encoding"], r["wire"]) for r in cold[-1].requests]
+        s["cold_requests"] = [(r["path"], r["status"], r["encoding"], r["wire"], r.get("before_result"))
+                              for r in cold[-1].requests]
+        s["cold_bytes_to_result_not_core"] = stats([
+            sum(r["wire"] for r in v.requests if r.get("before_result")
+                and r["path"].split("?")[0].rsplit("/", 1)[-1] not in PYODIDE_CORE) for v in cold])
     if repeat:
         s["repeat_requests"] = [(r["path"], r["status"], r["encoding"], r["wire"]) for r in repeat[-1].requests]
         s["repeat_sw_controlled"] = [v.sw_controlled for v in repeat]
@@ -319,6 +323,7 @@ def table(s: dict[str, Any], eng: dict[str, Any] | None) -> str:
     add("4 repeat visit (same context)", s["repeat_ms"])
     add("1' floor, repeat visit", s["floor_repeat_ms"])
     add("5 bytes to first answer", s["cold_bytes_to_result"], "B")
+    add("5   of which not Pyodide core", s.get("cold_bytes_to_result_not_core"), "B")
     add("5 bytes, whole first visit (+ SW precache)", s["cold_bytes_total"], "B")
     add("5 bytes, repeat visit", s["repeat_bytes_total"], "B")
     add("5 Pyodide core (floor, as served)", s["pyodide_core_bytes"], "B")
