@@ -1,6 +1,7 @@
 // The calculator page (/calculator/): form <-> URL <-> Python worker <-> result panel.
 // Every text from the input or the engine is rendered with textContent / createElement, never innerHTML.
 import { call, onProgress, PythonError } from "./pyclient.mjs";
+import { el, todayISO } from "./dom.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
 const KNOWN_KEYS = new Set(["amount", "claims", "province", "region", "act", "decision", "known", "discovery", "attempt", "c"]);
@@ -50,28 +51,6 @@ const fields = {
 // province): sent to the engine as they are so that the reader sees the engine's own error, until
 // the reader edits that field.
 const rawOverride = {};
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k === "dataset") Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function todayISO() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 function clip(text, n = 60) {
   const s = String(text);

@@ -1,30 +1,11 @@
 // Shared helpers of the merchant tool pages (deadlines, fees, platform, documents).
 // Everything is rendered with createElement / textContent, never innerHTML built from input.
 import { onProgress } from "./pyclient.mjs";
+import { el, todayISO } from "./dom.mjs";
+
+export { el, todayISO };
 
 export const SITE_ROOT = new URL("../", import.meta.url);
-
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k === "dataset") Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-export function todayISO() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 export function citationLink(id, citations) {
   const c = (citations && citations[id]) || {};
