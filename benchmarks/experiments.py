@@ -367,6 +367,7 @@ EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
     "all-combined": [direct, sw_after_answer, early_worker, snapshot_local, no_search, core_wheel,
                      wheel_parallel],
     "proposal": [direct, sw_after_answer, no_search, core_wheel, wheel_parallel, snapshot_warm],
+    "proposal-no-snapshot": [direct, sw_after_answer, no_search, core_wheel, wheel_parallel],
 }
 
 
