@@ -94,17 +94,10 @@ INIT_SCRIPT = r"""
       }
     }
   };
-  const mo = new MutationObserver((muts) => {
-    for (const m of muts) {
-      if (m.type === "attributes") check(m.target);
-      else for (const n of m.addedNodes) {
-        if (n.nodeType !== 1) continue;
-        check(n);
-        for (const a of B.resultAttrs.concat(["data-error", "data-state"])) n.querySelectorAll("[" + a + "]").forEach(check);
-      }
-    }
-  });
-  mo.observe(document, { subtree: true, childList: true, attributes: true,
+  // Attributes only (no childList): the result is always set by script on an existing element,
+  // and watching every parsed node would put the observer's own cost into the page's main thread.
+  const mo = new MutationObserver((muts) => { for (const m of muts) check(m.target); });
+  mo.observe(document, { subtree: true, attributes: true,
                          attributeFilter: B.resultAttrs.concat(["data-error", "data-state"]) });
 })();
 """ % {"attrs": json.dumps(RESULT_ATTRS)}

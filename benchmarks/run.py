@@ -279,10 +279,10 @@ def summarize(b: dict[str, Any], eng: dict[str, Any] | None, build: dict[str, An
     content_ok = 0.0 if (b.get("content") and not s["content_pyodide_requests"]) else 1.0
     check("5 content page loads no Pyodide", "Pyodide requests", content_ok if b.get("content") else None,
           0.0, "", ", ".join(s["content_pyodide_requests"]))
-    check("6 longest frame running our code", "max over reps", s["cold_own_longest_frame_ms"]["max"],
+    check("6 longest run of our code", "max over reps", s["cold_own_longest_script_ms"]["max"],
           TARGETS["longest_task_ms"], "ms",
-          f"any long task: max {s['cold_longest_task_ms']['max']} ms; content page (no calculator): "
-          f"max {s['content_longest_task_ms']['max']} ms")
+          f"longest frame it ran in: {s['cold_own_longest_frame_ms']['max']} ms; any long task: max "
+          f"{s['cold_longest_task_ms']['max']} ms; content page: max {s['content_longest_task_ms']['max']} ms")
     s["checks"] = checks
     if eng is not None:
         s["engine"] = {
