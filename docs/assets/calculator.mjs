@@ -509,7 +509,10 @@ function forget(name) {
 
 form.addEventListener("input", (event) => {
   forget(event.target.name);
-  schedule(event.target === fields.amount || event.target === fields.claims ? 150 : 0);
+  // no debounce: every input computes at once (about 1 ms in the worker); compute()'s sequence
+  // check drops an answer that arrives after a newer question was asked
+  clearTimeout(timer);
+  compute();
 });
 form.addEventListener("change", (event) => {
   forget(event.target.name);
