@@ -17,7 +17,9 @@
 //
 // The wire protocol (for reference; use call()):
 //   page -> worker {id, fn, payload, blobs?}
-//   worker -> page {id, ok: true, result} | {id, ok: false, error: {field, message}}
+//   worker -> page {id, json} where json is the JSON text of {ok: true, result} | {ok: false, error}
+//                  (the string calculators.browser.dispatch returns, parsed once here)
+//                  | {id, ok: false, error: {field, message}} (the worker could not run the request)
 //   worker -> page {type: "progress", stage, detail} ... {type: "ready", version, timings}
 //                  | {type: "failed", error: {field, message}}
 
@@ -70,8 +72,16 @@ export function startPython() {
       } else if (msg.id !== undefined && pending.has(msg.id)) {
         const { resolve: ok, reject: ko } = pending.get(msg.id);
         pending.delete(msg.id);
-        if (msg.ok) ok(msg.result);
-        else ko(new PythonError(msg.error?.field, msg.error?.message || "计算失败。"));
+        let out = msg;
+        if (typeof msg.json === "string") {
+          try {
+            out = JSON.parse(msg.json);
+          } catch {
+            out = { ok: false, error: { field: null, message: "计算结果无法读取，请刷新页面重试。" } };
+          }
+        }
+        if (out && out.ok) ok(out.result);
+        else ko(new PythonError(out?.error?.field, out?.error?.message || "计算失败。"));
       }
     };
     worker.onerror = (event) => {

@@ -91,8 +91,11 @@ self.onmessage = async (event) => {
   try {
     const blobs = Array.isArray(msg.blobs) ? msg.blobs.map(asUint8) : [];
     const payloadJson = JSON.stringify(msg.payload === undefined ? {} : msg.payload);
-    const out = JSON.parse(dispatch(String(msg.fn), payloadJson, blobs));
-    reply = out.ok ? { id, ok: true, result: out.result } : { id, ok: false, error: out.error };
+    // dispatch returns a JSON string ({ok, result} | {ok, error}); it is posted as it is and parsed
+    // once in the page (pyclient.mjs): no parse here, no structured clone of a parsed object
+    const json = dispatch(String(msg.fn), payloadJson, blobs);
+    if (typeof json !== "string") throw new TypeError("reply is not a string");
+    reply = { id, json };
   } catch (err) {
     console.warn("python worker request failed:", err && err.message);
     reply = { id, ok: false, error: { field: null, message: "请求无法处理（数据格式不正确）。" } };
