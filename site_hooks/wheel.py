@@ -8,6 +8,14 @@ The wheel is written with ``zipfile`` rather than a build backend so that it is 
 deterministic (fixed timestamps, sorted entries) and holds only what the package needs at run time:
 ``*.py`` and the rule data ``*.toml`` / ``*.json`` under ``calculators/`` — no tests, no caches, no
 legal texts. It is a regular wheel: ``pip install`` accepts it (tests/test_site_build.py checks).
+
+Two wheels (issue 7, measured in benchmarks/README.md): the **core** wheel holds what
+``calculators.browser.dispatch("classify", ...)`` needs (the engine and its rule data), so the
+calculator's first answer downloads about half the bytes; the **tools** wheel (distribution
+``calculators_tools``) holds ``calculators/toolkit/``, its own rule data (``TOOLS_RULES``) and the
+command line (``cli.py``, ``__main__.py``). The worker unpacks it into the same ``site-packages`` on
+the first call of a tool. Both wheels together are exactly the package; ``manifest.json`` describes
+the core wheel at its top level (unchanged shape) and the tools wheel under ``"tools"``.
 """
 
 from __future__ import annotations
@@ -36,15 +44,32 @@ def _project() -> tuple[str, str, dict]:
     return proj["name"], proj["version"], proj
 
 
-def package_files(root: Path = ROOT) -> list[Path]:
-    """The files that go into the wheel, sorted (relative to ``root``)."""
+TOOLS_DIST = "calculators_tools"
+# what only the tools need (never imported by the engine: calculators/ruleset.py RULE_FILES)
+TOOLS_PREFIXES = ("calculators/toolkit/",)
+TOOLS_FILES = {"calculators/cli.py", "calculators/__main__.py",
+               "calculators/rules/court_fees.toml", "calculators/rules/platform_duties.toml"}
+
+
+def is_tools_file(rel: str) -> bool:
+    return rel.startswith(TOOLS_PREFIXES) or rel in TOOLS_FILES
+
+
+def package_files(root: Path = ROOT, part: str = "all") -> list[Path]:
+    """The files that go into the wheel, sorted (relative to ``root``); ``part`` is ``"core"``,
+    ``"tools"`` or ``"all"`` (the whole package)."""
+    if part not in {"core", "tools", "all"}:
+        raise ValueError(part)
     pkg = root / PACKAGE
     files = []
     for path in sorted(pkg.rglob("*")):
         rel = path.relative_to(root)
         if not path.is_file() or any(p == "__pycache__" or p.startswith(".") for p in rel.parts):
             continue
-        if path.suffix in INCLUDE_SUFFIXES:
+        if path.suffix not in INCLUDE_SUFFIXES:
+            continue
+        tools = is_tools_file(rel.as_posix())
+        if part == "all" or (part == "tools") == tools:
             files.append(rel)
     return files
 
@@ -53,13 +78,17 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
-def build_wheel_bytes(root: Path = ROOT) -> tuple[str, bytes]:
-    """Return (file name, wheel bytes). Deterministic for the same sources."""
+def build_wheel_bytes(root: Path = ROOT, part: str = "core") -> tuple[str, bytes]:
+    """Return (file name, wheel bytes) of the ``core`` wheel (what ``classify`` needs: the one the
+    calculator loads at start), the ``tools`` wheel or ``all`` (the whole package in one wheel).
+    Deterministic for the same sources."""
     name, version, proj = _project()
+    if part == "tools":
+        name = TOOLS_DIST
     dist = name.replace("-", "_")
     dist_info = f"{dist}-{version}.dist-info"
     entries: list[tuple[str, bytes]] = []
-    for rel in package_files(root):
+    for rel in package_files(root, part):
         entries.append((rel.as_posix(), (root / rel).read_bytes()))
     metadata = "\n".join([
         "Metadata-Version: 2.1",
@@ -79,7 +108,7 @@ def build_wheel_bytes(root: Path = ROOT) -> tuple[str, bytes]:
     entries.append((f"{dist_info}/METADATA", metadata))
     entries.append((f"{dist_info}/WHEEL", wheel_meta))
     scripts = proj.get("scripts") or {}
-    if scripts:
+    if scripts and part != "core":  # the command line lives in the tools wheel
         ep = "[console_scripts]\n" + "".join(f"{k} = {v}\n" for k, v in sorted(scripts.items()))
         entries.append((f"{dist_info}/entry_points.txt", ep.encode("utf-8")))
     record_lines = [f"{n},{_record_hash(d)},{len(d)}" for n, d in entries]
@@ -96,25 +125,26 @@ def build_wheel_bytes(root: Path = ROOT) -> tuple[str, bytes]:
     return f"{dist}-{version}-py3-none-any.whl", buf.getvalue()
 
 
+def _entry(fname: str, data: bytes) -> dict:
+    digest = hashlib.sha256(data).hexdigest()
+    return {"name": fname, "url": f"{fname}?v={digest[:16]}", "sha256": digest, "size": len(data)}
+
+
 def write_wheel(site_dir: Path) -> dict:
-    fname, data = build_wheel_bytes()
+    core_name, core = build_wheel_bytes(part="core")
+    tools_name, tools = build_wheel_bytes(part="tools")
     out = site_dir / OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.whl"):
-        if old.name != fname:
+        if old.name not in {core_name, tools_name}:
             old.unlink()
-    (out / fname).write_bytes(data)
-    digest = hashlib.sha256(data).hexdigest()
-    manifest = {
-        "name": fname,
-        "url": f"{fname}?v={digest[:16]}",
-        "sha256": digest,
-        "size": len(data),
-        "version": _project()[1],
-        "package": PACKAGE,
-    }
+    (out / core_name).write_bytes(core)
+    (out / tools_name).write_bytes(tools)
+    manifest = _entry(core_name, core) | {"version": _project()[1], "package": PACKAGE,
+                                          "tools": _entry(tools_name, tools)}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    log.info("wheel %s: %d bytes, sha256 %s", fname, len(data), digest[:12])
+    log.info("wheel %s: %d bytes, sha256 %s; tools wheel %s: %d bytes", core_name, len(core),
+             manifest["sha256"][:12], tools_name, len(tools))
     return manifest
 
 

@@ -247,6 +247,14 @@ def test_works_offline_after_the_first_visit(make_context, server):
     home = ctx.new_page()
     home.goto(server.origin + "/")
     home.close()
+    # the tools wheel is not needed for the answer; the worker downloads it after the first answer
+    # so that the tool pages work offline too: wait until the service worker holds it
+    page.wait_for_function("""async () => {
+        for (const name of await caches.keys()) {
+          for (const r of await (await caches.open(name)).keys()) if (r.url.includes("calculators_tools")) return true;
+        }
+        return false;
+      }""", polling=250, timeout=TIMEOUT)
 
     ctx.set_offline(True)
     server.set_offline(True)
@@ -261,6 +269,9 @@ def test_works_offline_after_the_first_visit(make_context, server):
         other = ctx.new_page()
         other.goto(server.origin + "/")
         assert other.title()
+        if (built_site() / "tools" / "fees" / "index.html").exists():
+            other.goto(server.origin + "/tools/fees/?amount=12000")
+            other.wait_for_selector('#fees-total[data-fee="100.00"]', state="attached", timeout=TIMEOUT)
         # only the browser's own update checks of /sw.js may try the network (and fail: offline)
         reached = [r for r in server.requests[n_before:] if r.split("?")[0] != "/sw.js"]
         assert not reached, f"the server was reached while offline: {reached}"
@@ -388,6 +399,31 @@ def test_content_pages_start_no_python_and_search_finds_chinese_terms(make_conte
         assert hrefs, term
         if page_path and (built_site() / page_path / "index.html").exists():
             assert any(urlsplit(h).path.endswith("/" + page_path) for h in hrefs), (term, hrefs[:5])
+
+
+def test_calculator_page_loads_the_search_index_only_when_search_is_used(make_context, server):
+    """Material's search index is not downloaded while the calculator starts (issue 7: it competed
+    with Pyodide), and search still works on the page: the index loads on first use."""
+    ctx, watch = make_context()
+    page = open_calc(ctx, server, "?amount=7000&province=江苏&act=2026-03-01&decision=2026-06-01")
+    wait_tier(page, "large")
+    page.wait_for_load_state("networkidle")
+    # the page's own resource timing (the service worker's precache fetches are not in it)
+    index_loads = "() => performance.getEntriesByType('resource').filter(e => e.name.includes('search_index.json')).length"
+    assert page.evaluate(index_loads) == 0, "the search index was fetched during the calculator's start"
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "诈骗")
+    page.press(".md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.getAttribute('href'))")
+    assert hrefs
+    if (built_site() / "criminal" / "index.html").exists():
+        assert any(urlsplit(h).path.endswith("/criminal/") for h in hrefs), hrefs[:5]
+    assert page.evaluate(index_loads) == 1
+    # the calculator still answers after search was used
+    page.fill("#f-amount", "800")
+    wait_tier(page, expected({"amount": "800", "province": "江苏", "act_date": "2026-03-01",
+                              "decision_date": "2026-06-01"})["criminal"]["tier"])
 
 
 def test_a_new_deploy_updates_the_offline_cache(browser, tmp_path):

@@ -224,6 +224,52 @@ def test_wheel_manifest_and_wheel(site, tmp_path):
                           "print(json.loads(b.dispatch('nope', '{}', []))['error']['message'])", str(target)],
                          capture_output=True, text=True, check=True, cwd=tmp_path)
     assert "未知" in out.stdout
+    # the core wheel is what classify needs: no tools, and it answers a question on its own
+    assert not [n for n in names if n.startswith("calculators/toolkit/") or n == "calculators/cli.py"]
+    out = subprocess.run([sys.executable, "-I", "-c",
+                          "import sys; sys.path.insert(0, sys.argv[1]); import calculators.browser as b, json;"
+                          "r = json.loads(b.dispatch('classify', json.dumps({'facts': {'amount': '7000', 'province': '江苏',"
+                          " 'act_date': '2026-03-01'}, 'today': '2026-06-01'}), []));"
+                          "print(r['ok'], r['result']['criminal']['tier']);"
+                          "r = json.loads(b.dispatch('fees', '{}', [])); print(r['ok'], r['error']['message'])",
+                          str(target)], capture_output=True, text=True, check=True, cwd=tmp_path)
+    first, second = out.stdout.splitlines()
+    assert first == "True large", out.stdout
+    assert second.startswith("False") and "尚不可用" in second, out.stdout
+
+
+def test_tools_wheel_completes_the_package(site, tmp_path):
+    """The second wheel (calculators/toolkit + its rule data + the command line), loaded by the
+    worker on the first call of a tool: in the manifest with its hash; core + tools = the package."""
+    manifest = json.loads((site / "assets" / "py" / "manifest.json").read_text("utf-8"))
+    tools = manifest["tools"]
+    whl = site / "assets" / "py" / tools["name"]
+    data = whl.read_bytes()
+    assert tools["sha256"] == hashlib.sha256(data).hexdigest() and tools["size"] == len(data)
+    assert tools["url"] == f"{tools['name']}?v={tools['sha256'][:16]}"
+    assert tools["name"].endswith("-py3-none-any.whl") and tools["name"] != manifest["name"]
+    with zipfile.ZipFile(whl) as zf:
+        tool_names = {n for n in zf.namelist() if not n.split("/")[0].endswith(".dist-info")}
+    with zipfile.ZipFile(site / "assets" / "py" / manifest["name"]) as zf:
+        core_names = {n for n in zf.namelist() if not n.split("/")[0].endswith(".dist-info")}
+    assert "calculators/toolkit/fees.py" in tool_names and "calculators/rules/court_fees.toml" in tool_names
+    assert not tool_names & core_names
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    import wheel
+
+    assert tool_names | core_names == {p.as_posix() for p in wheel.package_files()}
+    # pip accepts it; the worker unpacks both wheels into one site-packages: do the same
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                    "--target", str(tmp_path / "pip"), str(whl)], check=True, timeout=120)
+    target = tmp_path / "t"
+    for w in (site / "assets" / "py" / manifest["name"], whl):
+        with zipfile.ZipFile(w) as zf:
+            zf.extractall(target)
+    out = subprocess.run([sys.executable, "-I", "-c",
+                          "import sys; sys.path.insert(0, sys.argv[1]); import calculators.browser as b, json;"
+                          "r = json.loads(b.dispatch('fees', json.dumps({'amount': '10000'}), [])); print(r['ok'])",
+                          str(target)], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "True", out.stdout + out.stderr
 
 
 def test_wheel_build_is_deterministic():
@@ -232,6 +278,7 @@ def test_wheel_build_is_deterministic():
 
     a, b = wheel.build_wheel_bytes(), wheel.build_wheel_bytes()
     assert a == b
+    assert wheel.build_wheel_bytes(part="tools") == wheel.build_wheel_bytes(part="tools")
 
 
 def test_content_pages_load_no_python(site):

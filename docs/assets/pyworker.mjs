@@ -18,6 +18,51 @@ async function sha256Hex(bytes) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// Fetch a wheel described by a manifest entry ({url, sha256}) and check its hash; on a mismatch
+// (a stale cache) fetch it once more past the HTTP cache.
+async function fetchWheel(entry, what) {
+  const url = new URL(entry.url, WHEEL_MANIFEST).href;
+  for (const mode of ["default", "reload"]) {
+    const response = await fetch(url, { cache: mode });
+    if (!response.ok) throw new Error(`${what} ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!entry.sha256 || (await sha256Hex(bytes)) === entry.sha256) return bytes;
+    if (mode === "reload") throw new Error(`${what} hash mismatch`);
+  }
+  throw new Error(what);
+}
+
+let pyodideRef = null;
+let manifestRef = null;
+let toolsBytes = null; // promise of the tools wheel's bytes (fetched on first use, or prefetched)
+let toolsLoaded = null; // promise: the tools wheel is unpacked
+
+function fetchTools() {
+  if (!toolsBytes) {
+    toolsBytes = fetchWheel(manifestRef.tools, "tools wheel");
+    toolsBytes.catch(() => {
+      toolsBytes = null; // a later call may try again (e.g. back online)
+    });
+  }
+  return toolsBytes;
+}
+
+// The tools (calculators/toolkit, in a second wheel: site_hooks/wheel.py) are unpacked into the
+// same site-packages on the first call of a tool; classify never needs them.
+function loadTools() {
+  if (!manifestRef || !manifestRef.tools) return Promise.resolve();
+  if (!toolsLoaded) {
+    toolsLoaded = fetchTools().then((bytes) => {
+      pyodideRef.unpackArchive(bytes, "wheel");
+      pyodideRef.runPython("import importlib; importlib.invalidate_caches()");
+    });
+    toolsLoaded.catch(() => {
+      toolsLoaded = null;
+    });
+  }
+  return toolsLoaded;
+}
+
 async function boot() {
   const t0 = performance.now();
   progress("runtime", "正在加载 Python 运行环境（首次约 6 MB，之后离线可用）");
@@ -27,6 +72,9 @@ async function boot() {
     if (!r.ok) throw new Error(`manifest ${r.status}`);
     return r.json();
   });
+  // the core wheel downloads while Pyodide starts, not after
+  const wheelPromise = manifestPromise.then((manifest) => fetchWheel(manifest, "wheel"));
+  wheelPromise.catch(() => {});
   const { loadPyodide, version: pyodideVersion } = await import(new URL("pyodide.mjs", PYODIDE_DIR).href);
   const pyodide = await loadPyodide({
     indexURL: PYODIDE_DIR,
@@ -39,16 +87,10 @@ async function boot() {
   const tRuntime = performance.now();
   progress("package", "正在加载计算规则");
   const manifest = await manifestPromise;
-  const wheelUrl = new URL(manifest.url, WHEEL_MANIFEST).href;
-  let bytes = null;
-  for (const mode of ["default", "reload"]) {
-    const response = await fetch(wheelUrl, { cache: mode });
-    if (!response.ok) throw new Error(`wheel ${response.status}`);
-    bytes = new Uint8Array(await response.arrayBuffer());
-    if (!manifest.sha256 || (await sha256Hex(bytes)) === manifest.sha256) break;
-    if (mode === "reload") throw new Error("wheel hash mismatch");
-  }
+  const bytes = await wheelPromise;
   pyodide.unpackArchive(bytes, "wheel");
+  pyodideRef = pyodide;
+  manifestRef = manifest;
   progress("import", "正在准备计算器");
   const browser = pyodide.pyimport("calculators.browser");
   const dispatch = browser.dispatch;
@@ -89,6 +131,15 @@ self.onmessage = async (event) => {
   }
   let reply;
   try {
+    if (String(msg.fn) !== "classify") {
+      try {
+        await loadTools();
+      } catch (err) {
+        console.warn("tools wheel not loaded:", err && err.message);
+        self.postMessage({ id, ok: false, error: { field: null, message: "此功能的程序未能下载（网络中断？），请联网后重试。" } });
+        return;
+      }
+    }
     const blobs = Array.isArray(msg.blobs) ? msg.blobs.map(asUint8) : [];
     const payloadJson = JSON.stringify(msg.payload === undefined ? {} : msg.payload);
     // dispatch returns a JSON string ({ok, result} | {ok, error}); it is posted as it is and parsed
@@ -101,4 +152,11 @@ self.onmessage = async (event) => {
     reply = { id, ok: false, error: { field: null, message: "请求无法处理（数据格式不正确）。" } };
   }
   self.postMessage(reply);
+  if (!prefetched) {
+    // after the first answer: download the tools wheel in the background (not unpacked), so that
+    // the HTTP cache and the service worker hold it for the tool pages, offline too
+    prefetched = true;
+    if (manifestRef && manifestRef.tools) setTimeout(() => fetchTools().catch(() => {}), 0);
+  }
 };
+let prefetched = false;
