@@ -249,12 +249,16 @@ def test_works_offline_after_the_first_visit(make_context, server):
     home.close()
     # the tools wheel is not needed for the answer; the worker downloads it after the first answer
     # so that the tool pages work offline too: wait until the service worker holds it
-    page.wait_for_function("""async () => {
+    has_tools = """async () => {
         for (const name of await caches.keys()) {
           for (const r of await (await caches.open(name)).keys()) if (r.url.includes("calculators_tools")) return true;
         }
         return false;
-      }""", polling=250, timeout=TIMEOUT)
+      }"""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while not page.evaluate(has_tools):  # evaluate awaits the promise (wait_for_function would not)
+        assert time.monotonic() < deadline, "the tools wheel never reached the service worker's cache"
+        page.wait_for_timeout(250)
 
     ctx.set_offline(True)
     server.set_offline(True)

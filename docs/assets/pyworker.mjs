@@ -153,10 +153,13 @@ self.onmessage = async (event) => {
   }
   self.postMessage(reply);
   if (!prefetched) {
-    // after the first answer: download the tools wheel in the background (not unpacked), so that
-    // the HTTP cache and the service worker hold it for the tool pages, offline too
+    // a few seconds after the first answer: download the tools wheel in the background (not
+    // unpacked), so that the HTTP cache and the service worker hold it for the tool pages, offline
+    // too. Not at once: measured, a prefetch right after the reply still reaches the server before
+    // the answer is in the DOM and adds 88 KB to the first answer's bytes (benchmarks/README.md)
     prefetched = true;
-    if (manifestRef && manifestRef.tools) setTimeout(() => fetchTools().catch(() => {}), 0);
+    if (manifestRef && manifestRef.tools) setTimeout(() => fetchTools().catch(() => {}), TOOLS_PREFETCH_MS);
   }
 };
 let prefetched = false;
+const TOOLS_PREFETCH_MS = 3000;
