@@ -31,16 +31,9 @@ DISCLAIMER = (
 CENT = Decimal("0.01")
 
 
-class InputError(ValueError):
-    """Bad input for one of the merchant tools: the field and a Chinese message for the reader."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-    def to_dict(self) -> dict[str, dict[str, str]]:
-        return {"error": {"field": self.field, "message": self.message}}
+class InputError(facts.FactsError):
+    """Bad input for one of the merchant tools: the field and a Chinese message for the reader
+    (the engine's FactsError, so that the CLI, the worker and the tools share one error shape)."""
 
 
 def parse_amount(value: Any, field: str = "amount") -> Decimal:
