@@ -58,19 +58,19 @@ def built_site() -> Path:
     return build_result()[0]
 
 
+def _serve_mime() -> dict[str, str]:
+    """The MIME table of scripts/static_server.py (scripts/ is not a package: load it by path)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("static_server", ROOT / "scripts" / "static_server.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.MIME)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        ".html": "text/html; charset=utf-8",
-    }
+    # the MIME types of scripts/static_server.py, the server of `bash scripts/serve.sh`
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **_serve_mime()}
 
     def log_message(self, *args) -> None:  # quiet
         pass
