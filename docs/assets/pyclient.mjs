@@ -20,8 +20,22 @@
 //   worker -> page {id, json} where json is the JSON text of {ok: true, result} | {ok: false, error}
 //                  (the string calculators.browser.dispatch returns, parsed once here)
 //                  | {id, ok: false, error: {field, message}} (the worker could not run the request)
-//   worker -> page {type: "progress", stage, detail} ... {type: "ready", version, timings}
+//   worker -> page {type: "progress", stage, detail} ... {type: "ready", version, snapshot, timings}
 //                  | {type: "failed", error: {field, message}}
+//
+// Memory snapshot (repeat visits start from a warm Python instead of booting it; pyworker.mjs):
+//   when the worker booted without one (ready.snapshot "none"), this module starts a second,
+//   short-lived worker (name "python-snapshot") once the page has been idle for SNAPSHOT_IDLE_MS after
+//   its first successful answer (every call() restarts that wait), which stores a snapshot in Cache
+//   Storage for the next visit, then ends. At most once per page. The state is on <html>, for tests
+//   and the benchmark (only on pages that start Python):
+//     data-python-snapshot = "used"        this page's worker booted from a snapshot
+//                          | "pending"     booted without one; one will be made once the page is idle
+//                          | "stored"      made and stored (for the next visit)
+//                          | "failed"      could not be made (or Python did not start)
+//                          | "unsupported" no Cache Storage in this browser / context
+//     data-python-snapshot-bytes, data-python-snapshot-ms  size and duration of the stored snapshot
+//     data-python-timings  JSON of the ready message's timings plus its `snapshot` field
 
 export class PythonError extends Error {
   constructor(field, message) {
@@ -31,8 +45,15 @@ export class PythonError extends Error {
   }
 }
 
+const SNAPSHOT_IDLE_MS = 2500; // no call() for this long after the first answer: the page is idle
+const SNAPSHOT_TIMEOUT_MS = 120000; // a snapshot worker that has not reported by then is ended
+
 let worker = null;
 let readyPromise = null;
+let snapshotState = null; // the data-python-snapshot value
+let snapshotTimer = null;
+let snapshotStarted = false;
+let answered = false;
 let nextId = 1;
 const pending = new Map();
 const listeners = new Set();
@@ -47,6 +68,61 @@ function emit(patch) {
       console.warn(err);
     }
   }
+}
+
+function setSnapshotState(value, extra = {}) {
+  snapshotState = value;
+  try {
+    const ds = document.documentElement.dataset;
+    ds.pythonSnapshot = value;
+    if (extra.bytes) ds.pythonSnapshotBytes = String(extra.bytes);
+    if (extra.ms !== undefined && extra.ms !== null) ds.pythonSnapshotMs = String(extra.ms);
+  } catch {
+    // no document (not a page): nothing to show
+  }
+}
+
+// (Re)start the idle wait before the snapshot worker; runs after every call and every answer.
+function scheduleSnapshot() {
+  if (snapshotState !== "pending" || snapshotStarted || !answered) return;
+  clearTimeout(snapshotTimer);
+  snapshotTimer = setTimeout(() => {
+    snapshotTimer = null;
+    if (typeof requestIdleCallback === "function") requestIdleCallback(startSnapshotWorker, { timeout: 2000 });
+    else startSnapshotWorker();
+  }, SNAPSHOT_IDLE_MS);
+}
+
+function startSnapshotWorker() {
+  // a call came in meanwhile (it restarted the wait), or a worker already runs
+  if (snapshotState !== "pending" || snapshotTimer !== null || snapshotStarted) return;
+  snapshotStarted = true;
+  let w;
+  let timeout = null;
+  const finish = (state, extra) => {
+    clearTimeout(timeout);
+    try {
+      w.terminate();
+    } catch {
+      // already gone
+    }
+    setSnapshotState(state, extra);
+  };
+  try {
+    w = new Worker(new URL("./pyworker.mjs", import.meta.url), { type: "module", name: "python-snapshot" });
+  } catch {
+    setSnapshotState("failed");
+    return;
+  }
+  timeout = setTimeout(() => finish("failed"), SNAPSHOT_TIMEOUT_MS);
+  w.onmessage = (event) => {
+    const msg = event.data || {};
+    if (msg.type === "snapshot") finish(msg.state === "stored" ? "stored" : "failed", msg);
+  };
+  w.onerror = (event) => {
+    event.preventDefault?.();
+    finish("failed");
+  };
 }
 
 export function startPython() {
@@ -65,9 +141,18 @@ export function startPython() {
         emit({ stage: msg.stage, detail: msg.detail });
       } else if (msg.type === "ready") {
         emit({ stage: "ready", detail: "计算器已就绪", ready: true, version: msg.version, timings: msg.timings });
+        try {
+          document.documentElement.dataset.pythonTimings = JSON.stringify({ ...msg.timings, snapshot: msg.snapshot });
+        } catch {
+          // no document
+        }
+        if (msg.snapshot === "used") setSnapshotState("used");
+        else if (typeof caches === "undefined" || typeof Worker === "undefined") setSnapshotState("unsupported");
+        else setSnapshotState("pending");
         resolve(msg);
       } else if (msg.type === "failed") {
         emit({ stage: "failed", failed: true, detail: msg.error.message });
+        setSnapshotState("failed");
         reject(new PythonError(null, msg.error.message));
       } else if (msg.id !== undefined && pending.has(msg.id)) {
         const { resolve: ok, reject: ko } = pending.get(msg.id);
@@ -80,14 +165,20 @@ export function startPython() {
             out = { ok: false, error: { field: null, message: "计算结果无法读取，请刷新页面重试。" } };
           }
         }
-        if (out && out.ok) ok(out.result);
-        else ko(new PythonError(out?.error?.field, out?.error?.message || "计算失败。"));
+        if (out && out.ok) {
+          answered = true;
+          scheduleSnapshot();
+          ok(out.result);
+        } else {
+          ko(new PythonError(out?.error?.field, out?.error?.message || "计算失败。"));
+        }
       }
     };
     worker.onerror = (event) => {
       event.preventDefault?.();
       const message = "计算器加载失败（网络中断或浏览器不支持）。请刷新页面重试。";
       emit({ stage: "failed", failed: true, detail: message });
+      if (snapshotState === null || snapshotState === "pending") setSnapshotState("failed");
       for (const { reject: ko } of pending.values()) ko(new PythonError(null, message));
       pending.clear();
       reject(new PythonError(null, message));
@@ -117,6 +208,7 @@ export function call(fn, payload = {}, blobs = []) {
     const buf = b instanceof ArrayBuffer ? b : b?.buffer;
     if (buf instanceof ArrayBuffer && !transfer.includes(buf)) transfer.push(buf);
   }
+  scheduleSnapshot(); // a call: the page is not idle, wait again
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, fn, payload, blobs: list }, transfer);

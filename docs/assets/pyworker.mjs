@@ -5,9 +5,63 @@
 // works under any sub-path. loadPyodide gets indexURL, packageBaseUrl and lockFileURL pointing at our
 // own <site>/pyodide/ copy: Pyodide's built-in CDN fallback is never used (and no package is loaded:
 // the calculators need only the standard library).
+//
+// Two roles, chosen by the worker's name (the `name` option of `new Worker`):
+// - "python" (the page's worker): answers the page. Before starting Pyodide it looks for a memory
+//   snapshot in Cache Storage (cache SNAPSHOT_CACHE, key snapshotKey(): format, Pyodide version and
+//   core wheel sha256); on a hit Pyodide is restored from it (Python already initialised, the package
+//   imported and warm) instead of starting from scratch. The core wheel is still unpacked: the files
+//   live in the JS-side file system, not in the snapshot. Any failure of that path: the entry is
+//   deleted, one console warning, a normal start. The "ready" message says snapshot "used" | "none".
+// - "python-snapshot" (a short-lived background worker that pyclient.mjs starts once the page has been
+//   idle after its first answer, only when the page's worker booted without a snapshot): starts
+//   Pyodide with _makeSnapshot, unpacks the core wheel, imports the package and answers one fixed
+//   question (lazy imports, rule data) before any PyProxy exists, takes the snapshot, stores it and
+//   deletes every other entry of the cache (older deploys), then posts
+//   {type: "snapshot", state: "stored" | "failed", bytes, ms}. It fetches only what the page's worker
+//   fetched (HTTP-cached) and never the tools wheel.
 
 const PYODIDE_DIR = new URL("../pyodide/", import.meta.url).href;
 const WHEEL_MANIFEST = new URL("py/manifest.json", import.meta.url).href;
+const ROLE = self.name === "python-snapshot" ? "snapshot" : "python";
+
+// Memory snapshot. Bump SNAPSHOT_FORMAT whenever what the snapshot holds changes (the warm-up below,
+// the way the worker boots): old entries then stop matching and are replaced.
+const SNAPSHOT_CACHE = "pyodide-memory-snapshot";
+const SNAPSHOT_FORMAT = "1";
+const SNAPSHOT_DIR = new URL("__snapshot__/", PYODIDE_DIR).href; // never fetched: a Cache Storage key only
+// the question answered before the snapshot: imports the engine, loads the rule data
+const SNAPSHOT_WARMUP = `
+import json as _json, calculators.browser as _b
+_r = _json.loads(_b.dispatch("classify", _json.dumps({"amount": "7000", "province": "浙江", "act_date": "2026-03-01", "decision_date": "2026-06-01"}), []))
+if not _r.get("ok"):
+    raise RuntimeError("snapshot warm-up: " + str(_r.get("error")))
+del _json, _b, _r
+`;
+
+function snapshotKey(pyodideVersion, wheelSha256) {
+  return `${SNAPSHOT_DIR}${SNAPSHOT_FORMAT}/${encodeURIComponent(pyodideVersion)}/${wheelSha256}`;
+}
+
+function pyodideOptions() {
+  return {
+    indexURL: PYODIDE_DIR,
+    packageBaseUrl: PYODIDE_DIR,
+    lockFileURL: new URL("pyodide-lock.json", PYODIDE_DIR).href,
+    packages: [],
+    stdout: () => {},
+    stderr: (line) => console.warn("[python]", line),
+  };
+}
+
+function fetchManifest() {
+  // revalidate the tiny manifest every time, so that a new deploy never pairs an old manifest
+  // with a new wheel (the wheel URL carries the content hash, so it is cached per version)
+  return fetch(WHEEL_MANIFEST, { cache: "no-cache" }).then((r) => {
+    if (!r.ok) throw new Error(`manifest ${r.status}`);
+    return r.json();
+  });
+}
 
 function progress(stage, detail) {
   self.postMessage({ type: "progress", stage, detail });
@@ -63,47 +117,125 @@ function loadTools() {
   return toolsLoaded;
 }
 
+// The snapshot for this Pyodide + this wheel, if this browser holds one: {cache, key, bytes} | null.
+// Cheap when there is none (no cache, or an empty one): it does not wait for the manifest then.
+async function findSnapshot(manifestPromise, pyodideVersionPromise) {
+  if (typeof caches === "undefined") return null;
+  let cache = null;
+  let key = null;
+  try {
+    if (!(await caches.has(SNAPSHOT_CACHE))) return null;
+    cache = await caches.open(SNAPSHOT_CACHE);
+    if (!(await cache.keys()).length) return null;
+    const [manifest, version] = await Promise.all([manifestPromise, pyodideVersionPromise]);
+    key = snapshotKey(version, manifest.sha256);
+    const hit = await cache.match(key);
+    if (!hit) return null;
+    return { cache, key, bytes: new Uint8Array(await hit.arrayBuffer()) };
+  } catch (err) {
+    snapshotFailed(cache, key, err);
+    return null;
+  }
+}
+
+let snapshotWarned = false;
+function snapshotFailed(cache, key, err) {
+  if (!snapshotWarned) {
+    snapshotWarned = true;
+    console.warn("memory snapshot not usable, starting Python normally:", err && err.message);
+  }
+  if (cache && key) cache.delete(key).catch(() => {});
+}
+
 async function boot() {
   const t0 = performance.now();
   progress("runtime", "正在加载 Python 运行环境（首次约 6 MB，之后离线可用）");
-  // revalidate the tiny manifest every time, so that a new deploy never pairs an old manifest
-  // with a new wheel (the wheel URL carries the content hash, so it is cached per version)
-  const manifestPromise = fetch(WHEEL_MANIFEST, { cache: "no-cache" }).then((r) => {
-    if (!r.ok) throw new Error(`manifest ${r.status}`);
-    return r.json();
-  });
+  const manifestPromise = fetchManifest();
   // the core wheel downloads while Pyodide starts, not after
   const wheelPromise = manifestPromise.then((manifest) => fetchWheel(manifest, "wheel"));
   wheelPromise.catch(() => {});
-  const { loadPyodide, version: pyodideVersion } = await import(new URL("pyodide.mjs", PYODIDE_DIR).href);
-  const pyodide = await loadPyodide({
-    indexURL: PYODIDE_DIR,
-    packageBaseUrl: PYODIDE_DIR,
-    lockFileURL: new URL("pyodide-lock.json", PYODIDE_DIR).href,
-    packages: [],
-    stdout: () => {},
-    stderr: (line) => console.warn("[python]", line),
-  });
+  const modulePromise = import(new URL("pyodide.mjs", PYODIDE_DIR).href);
+  const snapshotPromise = findSnapshot(manifestPromise, modulePromise.then((m) => m.version));
+  const { loadPyodide, version: pyodideVersion } = await modulePromise;
+  const snap = await snapshotPromise;
+  const tSnapshot = performance.now();
+  let pyodide = null;
+  let snapshot = "none";
+  if (snap) {
+    try {
+      pyodide = await loadPyodide({ ...pyodideOptions(), _loadSnapshot: snap.bytes });
+      snapshot = "used";
+    } catch (err) {
+      snapshotFailed(snap.cache, snap.key, err);
+    }
+  }
+  if (!pyodide) pyodide = await loadPyodide(pyodideOptions());
   const tRuntime = performance.now();
   progress("package", "正在加载计算规则");
   const manifest = await manifestPromise;
   const bytes = await wheelPromise;
+  // also after a snapshot: the package's files live in the JS-side file system, not in the snapshot
   pyodide.unpackArchive(bytes, "wheel");
   pyodideRef = pyodide;
   manifestRef = manifest;
   progress("import", "正在准备计算器");
-  const browser = pyodide.pyimport("calculators.browser");
+  const browser = pyodide.pyimport("calculators.browser"); // after a snapshot: already in sys.modules
   const dispatch = browser.dispatch;
   const tReady = performance.now();
   self.postMessage({
     type: "ready",
     version: { pyodide: pyodideVersion, calculators: manifest.version, wheel: manifest.sha256.slice(0, 12) },
-    timings: { runtime_ms: Math.round(tRuntime - t0), total_ms: Math.round(tReady - t0) },
+    snapshot,
+    timings: {
+      snapshot_lookup_ms: Math.round(tSnapshot - t0),
+      runtime_ms: Math.round(tRuntime - t0),
+      total_ms: Math.round(tReady - t0),
+      ...(snap ? { snapshot_bytes: snap.bytes.length } : {}),
+    },
   });
   return dispatch;
 }
 
-const ready = boot();
+// Role "python-snapshot": make the snapshot for this Pyodide + this wheel and store it.
+async function makeSnapshot() {
+  const t0 = performance.now();
+  if (typeof caches === "undefined") throw new Error("no Cache Storage");
+  const manifestPromise = fetchManifest();
+  const wheelPromise = manifestPromise.then((manifest) => fetchWheel(manifest, "wheel"));
+  wheelPromise.catch(() => {});
+  const { loadPyodide, version } = await import(new URL("pyodide.mjs", PYODIDE_DIR).href);
+  const manifest = await manifestPromise;
+  const key = snapshotKey(version, manifest.sha256);
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  const existing = await cache.match(key); // another tab was quicker
+  let size;
+  if (existing) {
+    size = (await existing.arrayBuffer()).byteLength;
+  } else {
+    const pyodide = await loadPyodide({ ...pyodideOptions(), _makeSnapshot: true });
+    pyodide.unpackArchive(await wheelPromise, "wheel");
+    pyodide.runPython(SNAPSHOT_WARMUP); // returns None: no PyProxy is created
+    const bytes = pyodide.makeMemorySnapshot();
+    size = bytes.length;
+    await cache.put(key, new Response(bytes, { headers: { "content-type": "application/octet-stream" } }));
+  }
+  for (const request of await cache.keys()) {
+    if (request.url !== key) await cache.delete(request);
+  }
+  return { bytes: size, ms: Math.round(performance.now() - t0) };
+}
+
+if (ROLE === "snapshot") {
+  makeSnapshot().then(
+    (info) => self.postMessage({ type: "snapshot", state: "stored", ...info }),
+    (err) => {
+      console.warn("memory snapshot not made:", err && err.message);
+      self.postMessage({ type: "snapshot", state: "failed", bytes: 0, ms: null, error: String(err && err.message) });
+    },
+  );
+}
+
+const ready = ROLE === "python" ? boot() : new Promise(() => {});
 ready.catch((err) => {
   console.warn("python worker failed to start:", err && err.message);
   self.postMessage({
@@ -120,6 +252,7 @@ function asUint8(blob) {
 }
 
 self.onmessage = async (event) => {
+  if (ROLE !== "python") return;
   const msg = event.data || {};
   const id = msg.id;
   let dispatch;

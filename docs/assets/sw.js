@@ -9,6 +9,10 @@
 //   cached the first time the calculator loads them (cache-first, in caches named after their
 //   content, so a deploy that does not change them does not download 13 MB again); anything else
 //   from our origin: network first, cache as fallback. Other origins are never touched.
+// - the Python worker's memory snapshot (pyworker.mjs) lives in its own cache, SNAPSHOT_CACHE, which
+//   this worker keeps across deploys (the key names the Pyodide version and wheel hash, and the
+//   snapshot worker replaces old entries itself); its key URLs (<pyodide>/__snapshot__/...) are only
+//   read with caches.match, never fetched: a fetch of one is left alone, never cached here.
 "use strict";
 
 const MANIFEST = /*__SW_MANIFEST__*/ { version: "dev", files: {}, lazy: {} };
@@ -17,7 +21,8 @@ const PRECACHE = `site-${MANIFEST.version}`;
 const LAZY = Object.fromEntries(
   Object.entries(MANIFEST.lazy).map(([prefix, hash]) => [prefix, `lazy-${prefix.replace(/\W+/g, "-")}${hash}`]),
 );
-const KEEP = new Set([PRECACHE, ...Object.values(LAZY), "runtime"]);
+const SNAPSHOT_CACHE = "pyodide-memory-snapshot";
+const KEEP = new Set([PRECACHE, ...Object.values(LAZY), "runtime", SNAPSHOT_CACHE]);
 const SCOPE = new URL(self.registration ? self.registration.scope : "./", self.location.href);
 
 function abs(path) {
@@ -102,6 +107,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(SCOPE.href)) return;
+  if (url.pathname.includes("/__snapshot__/")) return; // a Cache Storage key, not a resource
   event.respondWith(
     (async () => {
       const lazy = lazyCacheFor(url);
