@@ -130,10 +130,19 @@ def test_facts_in_the_url_give_the_tier_with_cited_steps(make_context, server, t
     wait_tier(page, "large")
     text = page.inner_text("#calc-result")
     assert "数额较大" in text
-    # the three tracks, each with its reasoning steps
+    # the three tracks, each with its reasoning steps: folded, counted in the summary, and built
+    # when the reader opens them
     for track in ("criminal", "administrative", "civil"):
         steps = [s for s in want["steps"] if s["track"] == track]
-        assert page.locator(f'section[data-track="{track}"] .calc-steps li').count() == len(steps)
+        details = page.locator(f'section[data-track="{track}"] details.calc-reasoning')
+        assert f"（{len(steps)} 步）" in details.locator("summary").inner_text()
+        assert details.get_attribute("open") is None
+        details.locator("summary").click()
+        page.wait_for_function(
+            "([t, n]) => document.querySelectorAll(`section[data-track=${t}] .calc-steps li`).length === n",
+            arg=[track, len(steps)], timeout=TIMEOUT)
+        texts = details.locator(".calc-steps li > span:first-child").all_inner_texts()
+        assert texts == [s["text"] for s in steps]
     # citations link to the statute pages' article anchors, relative to the site root
     link = page.locator('a.calc-cite[href$="laws/xingfa/#art-266"]').first
     assert link.count() == 1
@@ -164,13 +173,14 @@ def test_filling_the_form_answers_at_once_and_updates_the_url(make_context, serv
     wait_tier(page, "uncertain")
     assert expected({"amount": "5000"})["criminal"]["tier"] == "uncertain"
     assert "不确定" in page.inner_text(".calc-headline")
-    assert "amount=5000" in page.url
+    # the address bar follows the form once the answer is on screen
+    page.wait_for_function("() => location.search.includes('amount=5000')", timeout=TIMEOUT)
     # choosing a province changes the answer to that province's tier
     page.select_option("#f-province", "江苏")
     want = expected({"amount": "5000", "province": "江苏", "decision_date": page.input_value("#f-decision")})
     wait_tier(page, want["criminal"]["tier"])
     assert want["criminal"]["tier"] != "uncertain"
-    assert "province=" in page.url
+    page.wait_for_function("() => location.search.includes('province=')", timeout=TIMEOUT)
     # a province that splits by city shows the city select; the city changes the threshold
     assert page.locator("#region-row").is_hidden()
     page.select_option("#f-province", "广东")
@@ -194,6 +204,8 @@ def test_circumstances_and_attempt_reach_the_engine(make_context, server):
     ctx, _ = make_context()
     page = open_calc(ctx, server, "?amount=8000&province=江苏&act=2026-03-01&decision=2026-06-01")
     wait_tier(page, "large")
+    # the reader opens the criminal reasoning: it stays open (and complete) in the answers that follow
+    page.click("section[data-track=criminal] details.calc-reasoning summary")
     page.check('input[name="attempt"][value="1"]')
     page.wait_for_function("() => location.search.includes('attempt=1')")
     code = page.locator('input[name="c"]').first.get_attribute("value")
@@ -205,6 +217,9 @@ def test_circumstances_and_attempt_reach_the_engine(make_context, server):
     page.wait_for_function(
         "n => document.querySelectorAll('section[data-track=criminal] .calc-steps li').length === n",
         arg=len([s for s in want["steps"] if s["track"] == "criminal"]), timeout=TIMEOUT)
+    assert page.get_attribute("section[data-track=criminal] details.calc-reasoning", "open") is not None
+    # the other tracks were not opened: still folded, their steps not built
+    assert page.locator("section[data-track=civil] .calc-steps").count() == 0
 
 
 def test_copied_link_opens_the_same_result_in_a_fresh_context(make_context, server):
@@ -223,7 +238,9 @@ def test_copied_link_opens_the_same_result_in_a_fresh_context(make_context, serv
     link = page.evaluate("navigator.clipboard.readText()")
     assert link == page.get_attribute("#calc-copy-status", "data-url")
     assert link.startswith(server.origin + "/calculator/?")
-    text_before = page.inner_text("section[data-track=criminal]")
+    # textContent: a section out of view is not rendered (content-visibility: auto in site.css), so
+    # its innerText would be empty; its text is the same either way
+    text_before = page.text_content("section[data-track=criminal]")
 
     ctx2, _ = make_context()
     page2 = ctx2.new_page()
@@ -231,7 +248,7 @@ def test_copied_link_opens_the_same_result_in_a_fresh_context(make_context, serv
     wait_tier(page2, tier)
     assert page2.input_value("#f-amount") == "1.2万"
     assert page2.input_value("#f-decision") == "2026-02-10"
-    assert page2.inner_text("section[data-track=criminal]") == text_before
+    assert page2.text_content("section[data-track=criminal]") == text_before
 
 
 def test_works_offline_after_the_first_visit(make_context, server):

@@ -204,7 +204,11 @@ function shareUrl(s = formState()) {
 
 // ---------- errors ----------
 
+let errorsShown = true; // the first call clears whatever the page came with
+
 function clearErrors() {
+  if (!errorsShown) return;
+  errorsShown = false;
   for (const f of ERROR_FIELDS) {
     const node = $(`err-${f}`);
     if (node) {
@@ -221,6 +225,7 @@ function showError(err) {
   const field = err.field || "";
   const message = err.message || "输入有误。";
   const node = $(`err-${field}`);
+  errorsShown = true;
   resultBox.dataset.state = "error";
   delete resultBox.dataset.criminalTier;
   output.replaceChildren(
@@ -238,11 +243,23 @@ function showError(err) {
 
 // ---------- rendering ----------
 
+// Absolute hrefs of the statute anchors, resolved once per URL (the same 20-30 ids come back with
+// every answer).
+const HREFS = new Map();
+function siteHref(url) {
+  let href = HREFS.get(url);
+  if (href === undefined) {
+    href = new URL(url, SITE_ROOT).href;
+    HREFS.set(url, href);
+  }
+  return href;
+}
+
 function citationLink(id, citations) {
   const c = (citations && citations[id]) || {};
   const label = c.label || id;
   if (!c.url) return el("span", { class: "calc-cite", text: label });
-  const a = el("a", { class: "calc-cite", href: new URL(c.url, SITE_ROOT).href, text: label, title: c.title || label });
+  const a = el("a", { class: "calc-cite", href: siteHref(c.url), text: label, title: c.title || label });
   if (c.confidence && c.confidence !== "VERIFIED") a.append(el("span", { class: "calc-pending", text: "（待核实）" }));
   return a;
 }
@@ -257,10 +274,13 @@ function citeList(ids, citations) {
   return span;
 }
 
+// One formatter for every amount (toLocaleString with options builds a new one per call).
+const YUAN = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
+
 function yuan(v) {
   if (v === null || v === undefined || v === "") return "";
   const n = Number(v);
-  return Number.isFinite(n) ? `${n.toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 元` : String(v);
+  return Number.isFinite(n) ? `${YUAN.format(n)} 元` : String(v);
 }
 
 function textOf(v) {
@@ -272,14 +292,33 @@ function textOf(v) {
   return String(v);
 }
 
-function stepsFor(track, steps, citations) {
+// The reasoning steps of a track sit in a folded <details>. Their list is built when the reader
+// opens it (most answers are read folded, and a phone re-renders on every keystroke); a track the
+// reader has opened stays open, and is built at once, in the answers that follow.
+const openReasoning = new Set();
+
+function stepsList(mine, citations) {
   const list = el("ol", { class: "calc-steps" });
-  for (const s of steps || []) {
-    if (s.track !== track) continue;
-    list.append(el("li", {}, el("span", { text: s.text }), " ", citeList(s.citations, citations)));
-  }
-  return list.children.length ? el("details", { class: "calc-reasoning" },
-    el("summary", { text: `推理步骤与依据（${list.children.length} 步）` }), list) : null;
+  for (const s of mine) list.append(el("li", {}, el("span", { text: s.text }), " ", citeList(s.citations, citations)));
+  return list;
+}
+
+function stepsFor(track, steps, citations) {
+  const mine = (steps || []).filter((s) => s.track === track);
+  if (!mine.length) return null;
+  const open = openReasoning.has(track);
+  const details = el("details", { class: "calc-reasoning", open, dataset: { steps: mine.length } },
+    el("summary", { text: `推理步骤与依据（${mine.length} 步）` }));
+  if (open) details.append(stepsList(mine, citations));
+  details.addEventListener("toggle", () => {
+    if (details.open) {
+      openReasoning.add(track);
+      if (!details.querySelector(".calc-steps")) details.append(stepsList(mine, citations));
+    } else {
+      openReasoning.delete(track);
+    }
+  });
+  return details;
 }
 
 function rangeText(v) {
@@ -469,11 +508,29 @@ function render(s, r) {
 let seq = 0;
 let timer = 0;
 
+// The address bar follows the form (so a reload or a bookmark keeps the facts), but after the
+// answer is on screen: history.replaceState costs about 1 ms, a fifth of a warm answer
+// (benchmarks/README.md). Several quick changes write the URL once. The copy-link button and the
+// printout build their link from the form itself, so they never depend on this timing.
+let pendingUrl = null;
+function flushUrl() {
+  if (pendingUrl !== null && pendingUrl !== location.href) history.replaceState(null, "", pendingUrl);
+  pendingUrl = null;
+}
+function urlLater(url) {
+  const first = pendingUrl === null;
+  pendingUrl = url;
+  if (!first) return;
+  if ("requestIdleCallback" in window) requestIdleCallback(flushUrl, { timeout: 300 });
+  else setTimeout(flushUrl, 50);
+}
+window.addEventListener("pagehide", flushUrl);
+
 async function compute() {
   const s = formState();
   const mine = ++seq;
   clearErrors();
-  history.replaceState(null, "", shareUrl(s));
+  urlLater(shareUrl(s));
   if (!s.amount && !s.claims) {
     resultBox.dataset.state = "empty";
     delete resultBox.dataset.criminalTier;
