@@ -73,8 +73,16 @@ INIT_SCRIPT = r"""
     };
     window.Worker.prototype = NativeWorker.prototype;
   }
+  // the memory snapshot's state (pyclient.mjs: <html data-python-snapshot>), with when it changed
+  B.snapshot = [];
   const check = (el) => {
     if (!el || el.nodeType !== 1) return;
+    if (el === document.documentElement) {
+      const st = el.getAttribute("data-python-snapshot");
+      const last = B.snapshot[B.snapshot.length - 1];
+      if (st && (!last || last.state !== st)) B.snapshot.push({ t: performance.now(), state: st });
+      return;
+    }
     if (!B.error && el.hasAttribute("data-error") && el.getAttribute("data-error")) {
       B.error = { t: performance.now(), message: el.getAttribute("data-error") };
     }
@@ -98,7 +106,7 @@ INIT_SCRIPT = r"""
   // and watching every parsed node would put the observer's own cost into the page's main thread.
   const mo = new MutationObserver((muts) => { for (const m of muts) check(m.target); });
   mo.observe(document, { subtree: true, attributes: true,
-                         attributeFilter: B.resultAttrs.concat(["data-error", "data-state"]) });
+                         attributeFilter: B.resultAttrs.concat(["data-error", "data-state", "data-python-snapshot"]) });
 })();
 """ % {"attrs": json.dumps(RESULT_ATTRS)}
 
@@ -167,8 +175,9 @@ STATE_SCRIPT = r"""
     nav: nav ? { requestStart: nav.requestStart, responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
                  load: nav.loadEventEnd, transferSize: nav.transferSize } : null,
     swControlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
-    timings: (document.querySelector("[data-timings]") || {}).dataset
-             ? (document.querySelector("[data-timings]") || {dataset: {}}).dataset.timings || null : null,
+    // the worker's ready message: its timings and whether it booted from a snapshot (pyclient.mjs)
+    timings: document.documentElement.dataset.pythonTimings || null,
+    snapshot: document.documentElement.dataset.pythonSnapshot || null,
   };
 }
 """
@@ -180,6 +189,33 @@ async (timeoutMs) => {
   if (!regs.length) return "none";
   const ready = navigator.serviceWorker.ready.then((r) => (r.active ? r.active.state : "no-active"));
   return await Promise.race([ready, new Promise((r) => setTimeout(() => r("timeout"), timeoutMs))]);
+}
+"""
+
+# Wait until the page's memory snapshot has settled (pyclient.mjs: <html data-python-snapshot>):
+# "stored" | "failed" | "unsupported" (made in the background after the first answer), or "used" /
+# nothing (a snapshot boot, a page without Python). Returns the state, when it changed (page clock)
+# and the snapshot worker's own figures.
+SNAPSHOT_WAIT_SCRIPT = r"""
+async (timeoutMs) => {
+  const FINAL = ["stored", "failed", "unsupported", "used"];
+  const t0 = performance.now();
+  const ds = () => document.documentElement.dataset;
+  while (!FINAL.includes(ds().pythonSnapshot) && performance.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const B = window.__bench || {};
+  const hist = B.snapshot || [];
+  const last = hist[hist.length - 1];
+  return {
+    state: ds().pythonSnapshot || null,
+    timed_out: !FINAL.includes(ds().pythonSnapshot),
+    t_state: last ? last.t : null,
+    first_answer: B.first ? B.first.t_dom : null,
+    history: hist,
+    bytes: ds().pythonSnapshotBytes ? Number(ds().pythonSnapshotBytes) : null,
+    worker_ms: ds().pythonSnapshotMs ? Number(ds().pythonSnapshotMs) : null,
+  };
 }
 """
 
@@ -207,10 +243,16 @@ class Visit:
     loaf: list[dict[str, Any]] = field(default_factory=list)  # long animation frames
     nav: dict[str, Any] | None = None
     sw_controlled: bool = False
-    worker_timings: dict[str, Any] | None = None
+    worker_timings: dict[str, Any] | None = None  # the ready message's timings + "snapshot": used | none
+    python_snapshot: str | None = None  # <html data-python-snapshot> when the visit was measured
     bytes_to_result: int = 0  # wire bytes (headers + bodies) until the result appeared
     bytes_total: int = 0  # ... until the network went quiet (includes service-worker precache)
     requests: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def snapshot_boot(self) -> str | None:
+        """The ready message's `snapshot` field: "used" | "none" (None: no Python on the page)."""
+        return (self.worker_timings or {}).get("snapshot")
 
     @property
     def longest_task(self) -> float:
@@ -243,6 +285,7 @@ class Visit:
             "own_longest_frame_ms": self.own_longest_frame(),
             "own_longest_script_ms": self.own_longest_script(), "loaf": self.loaf,
             "sw_controlled": self.sw_controlled, "worker_timings": self.worker_timings,
+            "python_snapshot": self.python_snapshot, "snapshot_boot": self.snapshot_boot,
             "bytes_to_result": self.bytes_to_result, "bytes_total": self.bytes_total,
             "requests": self.requests,
         }
@@ -338,6 +381,7 @@ class Browser:
         v.loaf = st.get("loaf") or []
         v.nav = st["nav"]
         v.sw_controlled = st["swControlled"]
+        v.python_snapshot = st.get("snapshot")
         if st.get("timings"):
             try:
                 v.worker_timings = json.loads(st["timings"])
@@ -348,6 +392,16 @@ class Browser:
     @staticmethod
     def service_worker_state(page: Any, timeout_ms: int = 5_000) -> str:
         return page.evaluate(SW_READY_SCRIPT, timeout_ms)
+
+    @staticmethod
+    def wait_snapshot(page: Any, timeout_ms: int = 60_000) -> dict[str, Any]:
+        """Wait (up to ``timeout_ms``) until the background memory snapshot is stored / failed /
+        unsupported; adds ``after_first_answer_ms`` (from the first answer in the DOM to that state)."""
+        r = page.evaluate(SNAPSHOT_WAIT_SCRIPT, timeout_ms)
+        r["after_first_answer_ms"] = (r["t_state"] - r["first_answer"]
+                                      if r.get("t_state") is not None and r.get("first_answer") is not None
+                                      and not r["timed_out"] else None)
+        return r
 
     @staticmethod
     def warm(page: Any, *, input_selector: str, result_attr: str, amounts: list[int],

@@ -162,6 +162,13 @@ def browser_runs_multi(sites: dict[str, Path], reps: int, warm_changes: int, onl
                             out["errors"].append(f"warm #{i}: {w['error']}")
                     if "repeat" in only:
                         out.setdefault("sw_state", []).append(br.service_worker_state(page))
+                        # the memory snapshot is made in a background worker once the page is idle
+                        # after its first answer (pyclient.mjs): wait for it, and say when it landed
+                        snap = br.wait_snapshot(page, 60_000)
+                        out.setdefault("snapshot", []).append(snap)
+                        if snap["state"] != "stored":
+                            out["errors"].append(f"snapshot #{i}: {snap['state']}"
+                                                 f"{' (timed out)' if snap['timed_out'] else ''}")
                         page.close()
                         page, v2 = br.visit(ctx, srv, calc_url)
                         out["repeat"].append(v2)
@@ -251,6 +258,14 @@ def summarize(b: dict[str, Any], eng: dict[str, Any] | None, build: dict[str, An
         s["cold_bytes_to_result_not_core"] = stats([
             sum(r["wire"] for r in v.requests if r.get("before_result")
                 and r["path"].split("?")[0].rsplit("/", 1)[-1] not in PYODIDE_CORE) for v in cold])
+    snaps = b.get("snapshot", [])
+    s["snapshot_states"] = [x.get("state") for x in snaps]
+    s["snapshot_after_answer_ms"] = stats([x.get("after_first_answer_ms") for x in snaps])
+    s["snapshot_worker_ms"] = stats([x.get("worker_ms") for x in snaps if x.get("state") == "stored"])
+    s["snapshot_bytes"] = stats([x.get("bytes") for x in snaps if x.get("state") == "stored"])
+    s["repeat_snapshot_boot"] = [v.snapshot_boot for v in repeat]
+    s["repeat_boot_ms"] = stats([(v.worker_timings or {}).get("total_ms") for v in repeat])
+    s["cold_boot_ms"] = stats([(v.worker_timings or {}).get("total_ms") for v in cold])
     if repeat:
         s["repeat_requests"] = [(r["path"], r["status"], r["encoding"], r["wire"]) for r in repeat[-1].requests]
         s["repeat_sw_controlled"] = [v.sw_controlled for v in repeat]
@@ -270,8 +285,11 @@ def summarize(b: dict[str, Any], eng: dict[str, Any] | None, build: dict[str, An
     check("2/1 cold vs floor", "median ratio", r_cold, TARGETS["cold_vs_floor"], "x",
           f"min ratio {ratio(s['cold_ms'], s['floor_ms'], 'min') or float('nan'):.3f}")
     check("3 warm answer", "median", s["warm_ms"]["median"], TARGETS["warm_ms"], "ms")
+    used = sum(1 for x in s["repeat_snapshot_boot"] if x == "used")
     check("4/2 repeat vs cold", "median ratio", ratio(s["repeat_ms"], s["cold_ms"], "median"),
-          TARGETS["repeat_vs_cold"], "x")
+          TARGETS["repeat_vs_cold"], "x",
+          f"repeat visits booted from the memory snapshot: {used}/{len(s['repeat_snapshot_boot'])}"
+          + (f"; snapshot states {s['snapshot_states']}" if any(x != "stored" for x in s["snapshot_states"]) else ""))
     core_med = s["pyodide_core_bytes"]["median"]
     check("5 bytes to first answer", "median bytes", s["cold_bytes_to_result"]["median"],
           (core_med or 0) + OWN_BYTES_ALLOWANCE, "B",
@@ -322,6 +340,11 @@ def table(s: dict[str, Any], eng: dict[str, Any] | None) -> str:
                      ("render", "page, reply -> result in DOM")):
         add(f"3   {label}", s["warm_parts_ms"][k], digits=2)
     add("4 repeat visit (same context)", s["repeat_ms"])
+    add("4   worker start -> ready, cold visit", s["cold_boot_ms"])
+    add("4   worker start -> ready, repeat visit", s["repeat_boot_ms"])
+    add("4   snapshot stored, after the first answer", s["snapshot_after_answer_ms"])
+    add("4   snapshot worker (boot, warm-up, store)", s["snapshot_worker_ms"])
+    add("4   snapshot size (Cache Storage)", s["snapshot_bytes"], "B")
     add("1' floor, repeat visit", s["floor_repeat_ms"])
     add("5 bytes to first answer", s["cold_bytes_to_result"], "B")
     add("5   of which not Pyodide core", s.get("cold_bytes_to_result_not_core"), "B")
