@@ -201,7 +201,8 @@ async (timeoutMs) => {
   const FINAL = ["stored", "failed", "unsupported", "used"];
   const t0 = performance.now();
   const ds = () => document.documentElement.dataset;
-  while (!FINAL.includes(ds().pythonSnapshot) && performance.now() - t0 < timeoutMs) {
+  // no attribute at all after the answer: a build without the snapshot (pyclient.mjs sets it on ready)
+  while (ds().pythonSnapshot && !FINAL.includes(ds().pythonSnapshot) && performance.now() - t0 < timeoutMs) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const B = window.__bench || {};
@@ -209,7 +210,7 @@ async (timeoutMs) => {
   const last = hist[hist.length - 1];
   return {
     state: ds().pythonSnapshot || null,
-    timed_out: !FINAL.includes(ds().pythonSnapshot),
+    timed_out: !!ds().pythonSnapshot && !FINAL.includes(ds().pythonSnapshot),
     t_state: last ? last.t : null,
     first_answer: B.first ? B.first.t_dom : null,
     history: hist,

@@ -160,27 +160,45 @@ async function boot() {
   const snap = await snapshotPromise;
   const tSnapshot = performance.now();
   let pyodide = null;
+  let dispatch = null;
   let snapshot = "none";
+  let tRuntime = 0;
+  // the package's files live in the JS-side file system, not in the snapshot: unpack the wheel in
+  // both cases; after a snapshot, calculators.browser is already imported (in sys.modules)
+  const prepare = (py, bytes) => {
+    py.unpackArchive(bytes, "wheel");
+    progress("import", "正在准备计算器");
+    return py.pyimport("calculators.browser").dispatch;
+  };
   if (snap) {
+    let restored = null;
     try {
-      pyodide = await loadPyodide({ ...pyodideOptions(), _loadSnapshot: snap.bytes });
-      snapshot = "used";
+      restored = await loadPyodide({ ...pyodideOptions(), _loadSnapshot: snap.bytes });
     } catch (err) {
       snapshotFailed(snap.cache, snap.key, err);
     }
+    if (restored) {
+      tRuntime = performance.now();
+      progress("package", "正在加载计算规则");
+      const bytes = await wheelPromise; // a download failure is not the snapshot's: the boot fails as usual
+      try {
+        dispatch = prepare(restored, bytes);
+        pyodide = restored;
+        snapshot = "used";
+      } catch (err) {
+        snapshotFailed(snap.cache, snap.key, err);
+      }
+    }
   }
-  if (!pyodide) pyodide = await loadPyodide(pyodideOptions());
-  const tRuntime = performance.now();
-  progress("package", "正在加载计算规则");
+  if (!pyodide) {
+    pyodide = await loadPyodide(pyodideOptions());
+    tRuntime = performance.now();
+    progress("package", "正在加载计算规则");
+    dispatch = prepare(pyodide, await wheelPromise);
+  }
   const manifest = await manifestPromise;
-  const bytes = await wheelPromise;
-  // also after a snapshot: the package's files live in the JS-side file system, not in the snapshot
-  pyodide.unpackArchive(bytes, "wheel");
   pyodideRef = pyodide;
   manifestRef = manifest;
-  progress("import", "正在准备计算器");
-  const browser = pyodide.pyimport("calculators.browser"); // after a snapshot: already in sys.modules
-  const dispatch = browser.dispatch;
   const tReady = performance.now();
   self.postMessage({
     type: "ready",
