@@ -248,6 +248,26 @@ def test_first_visit_stores_a_snapshot_after_the_answer_and_the_repeat_visit_use
     assert not [w for w in watch.warnings if "snapshot" in w], watch.warnings
 
 
+def test_the_snapshot_waits_until_the_reader_stops_asking(make_context, server):
+    """Every answer restarts the idle wait: no snapshot worker competes with a reader who types."""
+    ctx, _ = make_context()
+    page = open_calc(ctx, server, expected(FACTS)["criminal"]["tier"])
+    last = 0.0
+    for k in range(6):  # one change every ~0.8 s for ~5 s: longer than the idle wait in total
+        amount = "800" if k % 2 == 0 else "7000"
+        page.fill("#f-amount", amount)
+        tier = expected(FACTS | {"amount": amount})["criminal"]["tier"]
+        page.wait_for_selector(f'#calc-result[data-criminal-tier="{tier}"]', state="attached", timeout=TIMEOUT)
+        last = page.evaluate("performance.now()")
+        page.wait_for_timeout(800)
+    assert [w["name"] for w in page.evaluate("() => window.__workers")] == ["python"]
+    assert snapshot_state(page) == "pending"
+    assert wait_final_state(page) == "stored"
+    workers = page.evaluate("() => window.__workers")
+    assert [w["name"] for w in workers] == ["python", "python-snapshot"]
+    assert workers[1]["t"] - last >= 2000, (workers[1]["t"], last)
+
+
 def test_a_corrupted_snapshot_is_deleted_the_page_boots_normally_and_a_new_one_is_stored(make_context, server):
     ctx, watch = make_context()
     want = expected(FACTS)["criminal"]["tier"]

@@ -99,14 +99,17 @@ function startSnapshotWorker() {
   snapshotStarted = true;
   let w;
   let timeout = null;
-  const finish = (state, extra) => {
+  let done = false;
+  const finish = (result, extra) => {
+    if (done) return;
+    done = true;
     clearTimeout(timeout);
     try {
       w.terminate();
     } catch {
       // already gone
     }
-    setSnapshotState(state, extra);
+    setSnapshotState(result, extra);
   };
   try {
     w = new Worker(new URL("./pyworker.mjs", import.meta.url), { type: "module", name: "python-snapshot" });
