@@ -1,7 +1,11 @@
 """Optimisation experiments on patched copies of a built site (the owners' files are never edited).
 
-    .venv/bin/python -m benchmarks.experiments --site /tmp/site-bench debounce0 sw-after-answer
+    .venv/bin/python -m benchmarks.experiments --site /tmp/site-bench early-worker snapshot-build
     .venv/bin/python -m benchmarks.experiments --site /tmp/site-bench all --reps 3
+    .venv/bin/python -m benchmarks.experiments --site /tmp/site-new --build before=/tmp/site-old
+
+--build LABEL=DIR adds another built site, unpatched, to the same session: the way to compare two
+commits (build the older one from a `git worktree add /tmp/wt <rev>` checkout into its own folder).
 
 For each experiment: copy the built site to /tmp/site-bench-exp-<name>, apply the patch (each patch
 checks that the code it changes is still there and says so if not), run the browser part of the
@@ -45,59 +49,6 @@ def _sub(path: Path, old: str, new: Any, *, regex: bool = False, count: int = 1)
 
 # ---- the patches --------------------------------------------------------------------------------
 
-def debounce0(site: Path) -> None:
-    """docs/assets/calculator.mjs: no 150 ms debounce on the amount field; compute on every input
-    event (stale answers are already dropped by the `seq` check in compute())."""
-    _sub(site / "assets" / "calculator.mjs", r"schedule\(event\.target === fields\.amount[^;]*\? \d+ : 0\);",
-         "schedule(0);", regex=True)
-
-
-def direct(site: Path) -> None:
-    """docs/assets/calculator.mjs: like debounce0 but without the setTimeout(0) hop: the input
-    handler calls compute() directly."""
-    _sub(site / "assets" / "calculator.mjs", r"schedule\(event\.target === fields\.amount[^;]*\? \d+ : 0\);",
-         "clearTimeout(timer); compute();", regex=True)
-
-
-SW_AFTER_ANSWER = """// Registers the site's service worker. On a page with a Python tool (#calc-result), only once the
-// first answer is on screen (aria-busy="false"), so that precaching the site does not compete with
-// loading Pyodide; on other pages after the load event.
-const root = new URL("../", import.meta.url);
-
-function register() {
-  if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "127.0.0.1" || location.hostname === "localhost")) {
-    navigator.serviceWorker
-      .register(new URL("sw.js", root), { scope: root.pathname })
-      .catch((err) => console.warn("service worker not registered:", err && err.message));
-  }
-}
-
-const box = document.getElementById("calc-result");
-if (box && box.getAttribute("aria-busy") !== "false") {
-  const mo = new MutationObserver(() => {
-    if (box.getAttribute("aria-busy") === "false") {
-      mo.disconnect();
-      setTimeout(register, 0);
-    }
-  });
-  mo.observe(box, { attributes: true, attributeFilter: ["aria-busy"] });
-} else if (document.readyState === "complete") {
-  register();
-} else {
-  addEventListener("load", register, { once: true });
-}
-"""
-
-
-def sw_after_answer(site: Path) -> None:
-    """docs/assets/sw-register.mjs: register the service worker after the first answer (calculator
-    pages) or after `load` (other pages), instead of at once."""
-    target = site / "assets" / "sw-register.mjs"
-    if "serviceWorker" not in target.read_text("utf-8"):
-        raise PatchError("sw-register.mjs: no registration found")
-    target.write_text(SW_AFTER_ANSWER, "utf-8")
-
-
 def _head_insert(page: Path, html: str) -> None:
     _sub(page, r"(<meta http-equiv=\"Content-Security-Policy\"[^>]*>)", r"\1" + html.replace("\\", "\\\\"),
          regex=True)
@@ -121,136 +72,6 @@ def preload_runtime(site: Path) -> None:
         "../pyodide/pyodide.asm.wasm", "../pyodide/python_stdlib.zip", "../pyodide/pyodide-lock.json",
         wheel)) + '<link rel="preload" href="../pyodide/pyodide.asm.mjs" as="script" crossorigin>'
     _head_insert(site / "calculator" / "index.html", links)
-
-
-SNAPSHOT_LOCAL_JS = r"""
-// ---- memory snapshot kept in this browser (experiment "snapshot-local") ----
-// First visit: boot normally but with _makeSnapshot, take the snapshot right after loadPyodide
-// (before the wheel: pure runtime state), store it in Cache Storage after the first answer.
-// Later visits: boot from it (the wheel is unpacked and imported as usual). No extra download.
-const __SNAP_CACHE = "pyodide-memory-snapshot";
-let __pendingSnapshot = null;
-async function __bootWithSnapshot(loadPyodide, version, opts) {
-  const key = new URL(`__snapshot__/${version}`, PYODIDE_DIR).href;
-  let cache = null;
-  try { cache = await caches.open(__SNAP_CACHE); } catch { cache = null; }
-  if (cache) {
-    try {
-      const hit = await cache.match(key);
-      if (hit) {
-        const bytes = new Uint8Array(await hit.arrayBuffer());
-        return await loadPyodide({ ...opts, _loadSnapshot: bytes });
-      }
-    } catch (err) {
-      console.warn("memory snapshot not usable, booting normally:", err && err.message);
-      try { await cache.delete(key); } catch {}
-    }
-  }
-  const pyodide = await loadPyodide({ ...opts, _makeSnapshot: cache !== null });
-  if (cache) {
-    try {
-      __pendingSnapshot = { cache, key, bytes: pyodide.makeMemorySnapshot() };
-    } catch (err) {
-      console.warn("memory snapshot not made:", err && err.message);
-    }
-  }
-  return pyodide;
-}
-function __storeSnapshotLater() {
-  const p = __pendingSnapshot;
-  if (!p) return;
-  __pendingSnapshot = null;
-  setTimeout(() => {
-    p.cache.put(p.key, new Response(p.bytes, { headers: { "content-type": "application/octet-stream" } }))
-      .catch((err) => console.warn("memory snapshot not stored:", err && err.message));
-  }, 0);
-}
-"""
-
-
-def snapshot_local(site: Path) -> None:
-    """docs/assets/pyworker.mjs (+ docs/assets/sw.js KEEP): a Pyodide memory snapshot made in the
-    reader's own browser on the first visit, stored in Cache Storage, used on later visits."""
-    worker = site / "assets" / "pyworker.mjs"
-    _sub(worker, "const pyodide = await loadPyodide({",
-         "const pyodide = await __bootWithSnapshot(loadPyodide, pyodideVersion, {")
-    _sub(worker, "  self.postMessage(reply);\n};", "  self.postMessage(reply);\n  __storeSnapshotLater();\n};")
-    worker.write_text(worker.read_text("utf-8") + SNAPSHOT_LOCAL_JS, "utf-8")
-    _sub(site / "sw.js", '"runtime"]);', '"runtime", "pyodide-memory-snapshot"]);')
-
-
-SNAPSHOT_WARM_JS = r"""
-// ---- memory snapshot of a warm engine, kept in this browser (experiment "snapshot-warm") ----
-// First visit: boot normally with _makeSnapshot; once the wheel is unpacked, import the package
-// and answer one fixed question (lazy imports, rule data loaded), THEN take the snapshot, before
-// any PyProxy exists; store it in Cache Storage after the first real answer. Later visits with
-// the same Pyodide and the same wheel (the key holds both) start from that state.
-const __SNAP_CACHE = "pyodide-memory-snapshot";
-let __pendingSnapshot = null;
-let __snapKey = null;
-async function __bootWithSnapshot(loadPyodide, version, opts, manifestPromise) {
-  let cache = null;
-  try {
-    const manifest = await manifestPromise;
-    __snapKey = new URL(`__snapshot__/${version}/${manifest.sha256}`, PYODIDE_DIR).href;
-    cache = await caches.open(__SNAP_CACHE);
-  } catch { cache = null; }
-  if (cache) {
-    try {
-      const hit = await cache.match(__snapKey);
-      if (hit) {
-        const bytes = new Uint8Array(await hit.arrayBuffer());
-        return await loadPyodide({ ...opts, _loadSnapshot: bytes });
-      }
-    } catch (err) {
-      console.warn("memory snapshot not usable, booting normally:", err && err.message);
-      try { await cache.delete(__snapKey); } catch {}
-    }
-  }
-  const pyodide = await loadPyodide({ ...opts, _makeSnapshot: cache !== null });
-  if (cache) __pendingSnapshot = { cache, key: __snapKey, bytes: null };
-  return pyodide;
-}
-function __warmAndSnapshot(pyodide) {
-  const p = __pendingSnapshot;
-  if (!p) return;
-  try {
-    pyodide.runPython(
-      "import calculators.browser as _b\n" +
-      "_b.dispatch('classify', '{\"amount\": \"7000\", \"province\": \"浙江\", \"act_date\": \"2026-03-01\"}', [])\n" +
-      "del _b\n");
-    p.bytes = pyodide.makeMemorySnapshot();
-  } catch (err) {
-    __pendingSnapshot = null;
-    console.warn("memory snapshot not made:", err && err.message);
-  }
-}
-function __storeSnapshotLater() {
-  const p = __pendingSnapshot;
-  if (!p || !p.bytes) return;
-  __pendingSnapshot = null;
-  setTimeout(() => {
-    p.cache.put(p.key, new Response(p.bytes, { headers: { "content-type": "application/octet-stream" } }))
-      .catch((err) => console.warn("memory snapshot not stored:", err && err.message));
-  }, 0);
-}
-"""
-
-
-def snapshot_warm(site: Path) -> None:
-    """docs/assets/pyworker.mjs (+ docs/assets/sw.js KEEP): like snapshot-local, but the snapshot
-    is taken after the package is imported and one question answered, so a later visit skips the
-    import of the engine and the loading of the rule data too. Keyed by Pyodide version + wheel
-    sha256."""
-    worker = site / "assets" / "pyworker.mjs"
-    _sub(worker, r"const pyodide = await loadPyodide\((\{[\s\S]*?\n  \})\);",
-         lambda m: "const pyodide = await __bootWithSnapshot(loadPyodide, pyodideVersion, " + m.group(1)
-         + ", manifestPromise);", regex=True)
-    _sub(worker, 'const browser = pyodide.pyimport("calculators.browser");',
-         '__warmAndSnapshot(pyodide);\n  const browser = pyodide.pyimport("calculators.browser");')
-    _sub(worker, "  self.postMessage(reply);\n};", "  self.postMessage(reply);\n  __storeSnapshotLater();\n};")
-    worker.write_text(worker.read_text("utf-8") + SNAPSHOT_WARM_JS, "utf-8")
-    _sub(site / "sw.js", '"runtime"]);', '"runtime", "pyodide-memory-snapshot"]);')
 
 
 MAKE_SNAPSHOT_NODE = r"""
@@ -297,78 +118,23 @@ def snapshot_build(site: Path, prepare: str = "") -> None:
     if proc.returncode != 0:
         raise PatchError("snapshot not made: " + proc.stderr[-500:])
     worker = site / "assets" / "pyworker.mjs"
-    _sub(worker, "const pyodide = await loadPyodide({", "const pyodide = await __bootFromBuildSnapshot(loadPyodide, {")
+    # the page worker's normal start (the background snapshot worker of the product is left alone)
+    _sub(worker, "if (!pyodide) pyodide = await loadPyodide(pyodideOptions());",
+         "if (!pyodide) pyodide = await __bootFromBuildSnapshot(loadPyodide, pyodideOptions());")
     # right after the PYODIDE_DIR constant, so the snapshot download starts with the worker
     _sub(worker, r"(const PYODIDE_DIR = [^\n]*\n)", lambda m: m.group(1) + SNAPSHOT_BUILD_JS, regex=True)
 
 
-def no_search(site: Path) -> None:
-    """calculator page: Material's search not set up on first load (no search_index.json, no lunr
-    index built in the search worker while Pyodide starts). Measures what the search costs the
-    first answer; the product would load search on the first focus of the search box instead."""
-    # Material fetches search_index.json at start-up only if document.forms has a form named
-    # "search" (bundle.js: document.forms.namedItem("search") ? ... : EMPTY)
-    _sub(site / "calculator" / "index.html", '<form class="md-search__form" name="search">',
-         '<form class="md-search__form" name="search-later">')
-
-
-def core_wheel(site: Path) -> None:
-    """site_hooks/wheel.py: a wheel with what classify needs only (no calculators/toolkit, no
-    cli.py); the tools would come in a second wheel, fetched on their first call."""
-    import hashlib
-    import zipfile
-
-    pydir = site / "assets" / "py"
-    manifest_path = pydir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
-    src = pydir / manifest["url"].split("?")[0]
-    keep = lambda n: not (n.startswith("calculators/toolkit/") or n == "calculators/cli.py")  # noqa: E731
-    tmp = src.with_suffix(".tmp")
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
-        for info in zin.infolist():
-            if not keep(info.filename):
-                continue
-            data = zin.read(info)
-            if info.filename.endswith(".dist-info/RECORD"):
-                data = b"".join(l + b"\n" for l in data.splitlines() if keep(l.split(b",")[0].decode()))
-            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    tmp.replace(src)
-    data = src.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    manifest.update(sha256=digest, size=len(data), url=src.name + "?v=" + digest[:16])
-    manifest_path.write_text(json.dumps(manifest, indent=1), "utf-8")
-
-
-def wheel_parallel(site: Path) -> None:
-    """docs/assets/pyworker.mjs: fetch the wheel as soon as the manifest is in, in parallel with
-    loadPyodide (today it is requested only after the runtime has started). The later fetch of the
-    same URL is then answered by the HTTP cache (or waits for this one: Chrome's cache lock)."""
-    _sub(site / "assets" / "pyworker.mjs",
-         r"(const manifestPromise = fetch\(WHEEL_MANIFEST[^\n]*\n(?:[^\n]*\n){0,3}?\s*\}\);\n)",
-         lambda m: m.group(1) + "  manifestPromise.then((m) => fetch(new URL(m.url, WHEEL_MANIFEST).href))"
-                                ".then((r) => r.arrayBuffer()).catch(() => null);\n", regex=True)
-
-
 EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
-    "debounce0": [debounce0],
-    "direct": [direct],
-    "sw-after-answer": [sw_after_answer],
     "early-worker": [early_worker],
     "preload-runtime": [preload_runtime],
     "early-worker+preload": [early_worker, preload_runtime],
-    "snapshot-local": [snapshot_local],
     "snapshot-build": [snapshot_build],
-    "no-search": [no_search],
-    "core-wheel": [core_wheel],
-    "wheel-parallel": [wheel_parallel],
-    "snapshot-warm": [snapshot_warm],
-    "bytes-combined": [sw_after_answer, no_search, core_wheel],
-    "combined": [direct, sw_after_answer, early_worker, snapshot_local],
-    "all-combined": [direct, sw_after_answer, early_worker, snapshot_local, no_search, core_wheel,
-                     wheel_parallel],
-    "proposal": [direct, sw_after_answer, no_search, core_wheel, wheel_parallel, snapshot_warm],
-    "proposal-no-snapshot": [direct, sw_after_answer, no_search, core_wheel, wheel_parallel],
 }
+# Retired once applied to the source (their code is in git: `git show 24e3ec1:benchmarks/experiments.py`):
+# debounce0, direct, sw-after-answer, no-search, core-wheel, wheel-parallel (applied in 37eb646,
+# 25fe303, 0c16595, 8199813, 5fe299c), snapshot-local and snapshot-warm (superseded by the
+# background snapshot worker, 5d56531), and the combinations of them.
 
 
 def prepare_copy(site: Path, name: str) -> Path:
@@ -399,7 +165,9 @@ def row(label: str, s: dict[str, Any], errors: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("names", nargs="+", help="experiments (or 'all'): " + ", ".join(EXPERIMENTS))
+    ap.add_argument("names", nargs="*", help="experiments (or 'all'): " + ", ".join(EXPERIMENTS))
+    ap.add_argument("--build", action="append", default=[], metavar="LABEL=DIR",
+                    help="another built site measured as it is in the same session (repeatable)")
     ap.add_argument("--site", type=Path, default=bench.DEFAULT_SITE)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--only", default="floor,cold,warm,repeat")
@@ -420,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     sites: dict[str, Path] = {}
     if not args.no_baseline:
         sites["baseline"] = args.site.resolve()
+    for spec in args.build:
+        label, sep, folder = spec.partition("=")
+        if not sep or not Path(folder, "calculator", "index.html").exists():
+            ap.error(f"--build wants LABEL=DIR of a built site, got {spec!r}")
+        sites[label] = Path(folder).resolve()
     for name in names:
         try:
             sites[name] = prepare_copy(args.site.resolve(), name)
