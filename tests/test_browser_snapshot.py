@@ -169,7 +169,9 @@ def open_calc(ctx, server, tier: str):
 
 
 def result_text(page) -> str:
-    return page.inner_text("#calc-result")
+    # textContent, not innerText: result sections out of view are not rendered (content-visibility in
+    # site.css), and innerText leaves them out; the comparison must cover every section
+    return page.text_content("#calc-output")
 
 
 def site_facts(site) -> tuple[str, str]:
