@@ -137,8 +137,8 @@ EXPERIMENTS: dict[str, list[Callable[[Path], None]]] = {
 # background snapshot worker, 5d56531), and the combinations of them.
 
 
-def prepare_copy(site: Path, name: str) -> Path:
-    dest = Path(f"/tmp/site-bench-exp-{name}")
+def prepare_copy(site: Path, name: str, dest: Path | None = None) -> Path:
+    dest = dest or Path(f"/tmp/site-bench-exp-{name}")
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(site, dest, symlinks=True)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import engine as engine_bench  # noqa: E402
+from benchmarks import experiments  # noqa: E402
 from benchmarks.browser import Visit  # noqa: E402
 from benchmarks.run import summarize  # noqa: E402
 from benchmarks.server import StaticServer  # noqa: E402
@@ -200,3 +201,19 @@ def test_floor_page_computes_two(tmp_path: Path) -> None:
     assert served["/pyodide/pyodide.asm.wasm"]["encoding"] == "gzip"
     assert served["/pyodide/pyodide.asm.wasm"]["wire"] < (PYODIDE / "pyodide.asm.wasm").stat().st_size / 2
     assert v.bytes_to_result == sum(r["wire"] for r in v.requests) > 5_000_000
+
+
+@pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))
+def test_every_experiment_still_patches_the_built_site(name: str, tmp_path: Path) -> None:
+    """A patch whose target code has changed must fail here, not report NOT RUN months later."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import built_site
+
+    site = built_site()
+    dest = experiments.prepare_copy(site, name, dest=tmp_path / name)
+    changed = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
+                     if p.is_file() and (not (site / p.relative_to(dest)).exists()
+                                         or (site / p.relative_to(dest)).read_bytes() != p.read_bytes()))
+    assert changed, f"{name} changed nothing"
+    # the built site itself is never edited
+    assert not list(site.rglob("snapshot.bin.gz"))
