@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from .laws import cite
+from .laws import cite, rule_bytes
 
 # The rule files this module owns, in the order they are hashed for rules_version().
 RULE_FILES: tuple[str, ...] = (
@@ -165,7 +164,7 @@ class Ruleset:
 # ---- loading ------------------------------------------------------------------------------------
 
 def _read(name: str) -> bytes:
-    return resources.files("calculators").joinpath("rules").joinpath(name).read_bytes()
+    return rule_bytes(name)
 
 
 def _thresholds(d: dict[str, Any]) -> Thresholds:
