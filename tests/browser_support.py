@@ -128,3 +128,35 @@ def chromium_available() -> bool:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+class Watch:
+    """Everything a browser context did: its requests (pages, workers, the service worker), console
+    errors and warnings, page errors and dialogs (dismissed). ``check()`` fails on a request to
+    another host, an error or a dialog; warnings are kept for tests that look for one."""
+
+    def __init__(self, context, origin: str):
+        self.origin = origin
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.dialogs: list[str] = []
+        context.on("request", lambda r: self.requests.append(r.url))
+        context.on("page", self.attach)
+
+    def attach(self, page) -> None:
+        def console(m) -> None:
+            if m.type == "error":
+                self.errors.append(f"console error: {m.text}")
+            elif m.type == "warning":
+                self.warnings.append(m.text)
+
+        page.on("console", console)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def check(self) -> None:
+        foreign = [u for u in self.requests if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))]
+        assert not foreign, f"requests to another host: {foreign[:5]}"
+        assert not self.errors, self.errors
+        assert not self.dialogs, f"a dialog opened: {self.dialogs}"

@@ -23,3 +23,34 @@ def load_golden() -> list[tuple[str, dict[str, Any]]]:
         with path.open("rb") as fh:
             out.append((path.stem, tomllib.load(fh)))
     return out
+
+
+# ---- the browser tests' shared fixtures (tests/browser_support.py has the helpers) ----
+# Imported lazily: the engine tests run without Playwright.
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The built site (CALC_SITE_DIR or one build per session) on a local server."""
+    from browser_support import BuildFailed, SiteServer, built_site
+
+    try:
+        site = built_site()
+    except BuildFailed as exc:
+        pytest.fail(str(exc))
+    with SiteServer(site) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browser_support import launch_chromium
+
+    with sync_api.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()

@@ -19,11 +19,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from browser_support import BuildFailed, SiteServer, built_site, chromium_available, launch_chromium
+from browser_support import SiteServer, Watch, built_site, chromium_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 if not chromium_available():  # pragma: no cover - scripts/test.sh installs it
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)", allow_module_level=True)
@@ -36,47 +36,6 @@ def expected(facts: dict, today: str | None = None) -> dict:
     from calculators import engine
 
     return engine.browser_entry({"facts": facts, "today": today or dt.date.today().isoformat()}, [])
-
-
-@pytest.fixture(scope="module")
-def server():
-    try:
-        site = built_site()
-    except BuildFailed as exc:
-        pytest.fail(str(exc))
-    with SiteServer(site) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
-class Watch:
-    """Everything a context did: requests (page, worker, service worker), console errors, dialogs."""
-
-    def __init__(self, context, origin: str):
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        context.on("request", lambda r: self.requests.append(r.url))
-        context.on("page", self.attach)
-
-    def attach(self, page) -> None:
-        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def check(self) -> None:
-        foreign = [u for u in self.requests if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))]
-        assert not foreign, f"requests to another host: {foreign[:5]}"
-        assert not self.errors, self.errors
-        assert not self.dialogs, f"a dialog opened: {self.dialogs}"
 
 
 @pytest.fixture

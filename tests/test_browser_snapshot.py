@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import ROOT, BuildFailed, SiteServer, built_site, chromium_available, launch_chromium
+from browser_support import ROOT, BuildFailed, SiteServer, Watch, built_site, chromium_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 if not chromium_available():  # pragma: no cover - scripts/test.sh installs it
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)", allow_module_level=True)
@@ -84,47 +84,6 @@ def site():
         return built_site()
     except BuildFailed as exc:
         pytest.fail(str(exc))
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with SiteServer(site) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
-class Watch:
-    """Requests of a context (pages, workers, service worker), console errors and warnings."""
-
-    def __init__(self, context, origin: str):
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-        context.on("request", lambda r: self.requests.append(r.url))
-        context.on("page", self.attach)
-
-    def attach(self, page) -> None:
-        def console(m) -> None:
-            if m.type == "error":
-                self.errors.append(f"console error: {m.text}")
-            elif m.type == "warning":
-                self.warnings.append(m.text)
-
-        page.on("console", console)
-        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-
-    def check(self) -> None:
-        foreign = [u for u in self.requests if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))]
-        assert not foreign, f"requests to another host: {foreign[:5]}"
-        assert not self.errors, self.errors
 
 
 @pytest.fixture

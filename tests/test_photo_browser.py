@@ -12,10 +12,9 @@ import re
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 import imagegen as g  # noqa: E402
-from browser_support import SiteServer, built_site, chromium_available, launch_chromium  # noqa: E402
+from browser_support import Watch, chromium_available  # noqa: E402
 from calculators.toolkit.photo.analysis import REUSE_THRESHOLD  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -24,35 +23,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 TIMEOUT = 90_000
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SiteServer(built_site()) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser, server):
     ctx = browser.new_context(service_workers="block")
-    foreign: list[str] = []
-    errors: list[str] = []
-    ctx.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((server.origin, "blob:", "data:")) else None)
+    watch = Watch(ctx, server.origin)
     pg = ctx.new_page()
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.set_default_timeout(TIMEOUT)
     pg.goto(server.origin + "/tools/photo/")
     yield pg
     ctx.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
-    assert errors == [], f"console errors: {errors}"
+    watch.check()
 
 
 @pytest.fixture(scope="module")
