@@ -17,11 +17,10 @@ import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from calculators import facts
-from calculators.laws import cite
+from calculators.laws import cite, rule_bytes
 
 DISCLAIMER = (
     "本结果是按《诉讼费用交纳办法》条文所作的计算说明，不是法院的收费通知；"
@@ -92,7 +91,7 @@ def _bands(rows: list[dict[str, str]]) -> tuple[Band, ...]:
 @cache
 def schedule_data() -> dict[str, Any]:
     """The raw rule data (rules/court_fees.toml)."""
-    return tomllib.loads(resources.files("calculators").joinpath("rules/court_fees.toml").read_text("utf-8"))
+    return tomllib.loads(rule_bytes("court_fees.toml").decode("utf-8"))
 
 
 @cache

@@ -18,10 +18,9 @@ import sys
 import tomllib
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from calculators.laws import cite
+from calculators.laws import cite, rule_bytes
 from calculators.toolkit.deadlines import parse_date
 from calculators.toolkit.fees import InputError
 
@@ -44,7 +43,7 @@ MAX_HOURS = 24 * 365
 
 @cache
 def duties_data() -> dict[str, Any]:
-    return tomllib.loads(resources.files("calculators").joinpath("rules/platform_duties.toml").read_text("utf-8"))
+    return tomllib.loads(rule_bytes("platform_duties.toml").decode("utf-8"))
 
 
 def questions() -> list[dict[str, Any]]:
