@@ -1,7 +1,7 @@
 // The deadlines page (/tools/deadlines/): dates -> Python (calculators.toolkit.deadlines) -> table of
 // last days with days left, and an .ics file made in Python, offered as a blob: download.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, debounce, todayISO, download } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, todayISO, download } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("dl-form");
@@ -58,8 +58,7 @@ function render(r) {
   }
   nodes.push(el("h3", { text: "计算方法和需要注意的地方" }), notesList(r.notes, r.citations));
   nodes.push(el("p", { class: "calc-muted", text: r.disclaimer }));
-  output.replaceChildren(...nodes.filter(Boolean));
-  result.setAttribute("data-state", "done");
+  showResult(output, result, nodes);
 }
 
 async function compute() {
@@ -95,8 +94,7 @@ if (carried.tier && TIER_LABELS[carried.tier]) {
   tierNote.hidden = false;
 }
 
-const later = debounce(compute, 150);
-form.addEventListener("input", (e) => {
+bindForm(form, compute, 150, (e) => {
   const name = e.target && e.target.name;
   if (name === "amount" || name === "province") {
     delete carried.tier;
@@ -104,11 +102,5 @@ form.addEventListener("input", (e) => {
     tierNote.hidden = true;
   }
   if (name && name in carried) delete carried[name];
-  later();
-});
-form.addEventListener("change", later);
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  compute();
 });
 compute();

@@ -1,7 +1,7 @@
 // The documents page (/tools/documents/): form -> Python (calculators.toolkit.documents) -> printable
 // sheets rendered from blocks, and .docx downloads (bytes made in Python, offered as a blob: URL).
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, debounce, todayISO, base64ToBytes, download } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, showError, citeList, bindForm, todayISO, base64ToBytes, download } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("docs-form");
@@ -111,14 +111,7 @@ for (const [k, v] of params) {
   else if (PASS_THROUGH.includes(k)) carried[k] = value;
 }
 
-const later = debounce(compute, 400);
-form.addEventListener("input", (e) => {
+bindForm(form, compute, 400, (e) => {
   if (e.target && e.target.name && e.target.name in carried) delete carried[e.target.name];
-  later();
-});
-form.addEventListener("change", later);
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  compute();
 });
 compute();

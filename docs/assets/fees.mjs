@@ -1,6 +1,6 @@
 // The court-fee page (/tools/fees/): form -> Python (calculators.toolkit.fees) -> steps table.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, debounce, citationLink } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, citationLink } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("fees-form");
@@ -61,8 +61,7 @@ function render(r) {
   nodes.push(el("h3", { text: "说明" }));
   nodes.push(notesList(r.notes, r.citations));
   nodes.push(el("p", { class: "calc-muted", text: r.disclaimer }));
-  output.replaceChildren(...nodes.filter(Boolean));
-  result.setAttribute("data-state", "done");
+  showResult(output, result, nodes);
 }
 
 async function compute() {
@@ -119,12 +118,6 @@ if (params.get("preservation")) $("f-preservation").value = params.get("preserva
 $("f-simple").checked = params.get("simple") === "1";
 $("f-mediation").checked = params.get("mediation") === "1";
 
-const later = debounce(compute, 150);
-form.addEventListener("input", later);
-form.addEventListener("change", later);
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  compute();
-});
+bindForm(form, compute, 150);
 loadSchedule();
 compute();

@@ -1,6 +1,6 @@
 // The platform review page (/tools/platform/): questions from the rule data -> Python -> duties.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, debounce, citationLink } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, citationLink } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("platform-form");
@@ -77,8 +77,7 @@ function render(r) {
   nodes.push(el("h3", { text: "另外要知道" }));
   nodes.push(notesList(r.notes.slice(1), r.citations));
   nodes.push(el("p", { class: "calc-muted", text: r.disclaimer }));
-  output.replaceChildren(...nodes.filter(Boolean));
-  result.setAttribute("data-state", "done");
+  showResult(output, result, nodes);
 }
 
 async function compute() {
@@ -103,13 +102,7 @@ async function init() {
       const v = params.get(q.code);
       if (v !== null && form.elements[q.code]) form.elements[q.code].value = v.slice(0, 20);
     }
-    const later = debounce(compute, 120);
-    form.addEventListener("input", later);
-    form.addEventListener("change", later);
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      compute();
-    });
+    bindForm(form, compute, 120);
     compute();
   } catch (err) {
     box.replaceChildren(el("p", { class: "calc-error", text: err.message || "问题加载失败。" }));

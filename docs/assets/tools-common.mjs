@@ -97,6 +97,27 @@ export function debounce(fn, ms) {
   };
 }
 
+// A tool's form: recompute `ms` after the last input or change, at once on submit. `onInput(event)`
+// runs first on every input (e.g. to forget a value carried over from the URL).
+export function bindForm(form, compute, ms, onInput = null) {
+  const later = debounce(compute, ms);
+  form.addEventListener("input", (e) => {
+    if (onInput) onInput(e);
+    later();
+  });
+  form.addEventListener("change", later);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    compute();
+  });
+}
+
+// Put a tool's answer on screen (null / false entries are skipped) and mark the result box done.
+export function showResult(output, result, nodes) {
+  output.replaceChildren(...nodes.filter(Boolean));
+  result.setAttribute("data-state", "done");
+}
+
 export function notesList(notes, citations) {
   if (!notes || !notes.length) return null;
   const ul = el("ul", { class: "tool-notes" });
