@@ -1,7 +1,7 @@
 // The deadlines page (/tools/deadlines/): dates -> Python (calculators.toolkit.deadlines) -> table of
 // last days with days left, and an .ics file made in Python, offered as a blob: download.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, todayISO, download } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, citeList, notesList, bindForm, showResult, showEmpty, showFailure, todayISO, download } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("dl-form");
@@ -66,17 +66,14 @@ async function compute() {
   general.hidden = true;
   const p = payload();
   if (!p.act) {
-    output.replaceChildren(el("p", { class: "calc-muted", text: "请填写买家申请退款的日期。" }));
-    result.setAttribute("data-state", "empty");
+    showEmpty(output, result, "请填写买家申请退款的日期。");
     return;
   }
   try {
     render(await call("deadlines", p));
   } catch (err) {
-    output.replaceChildren();
-    result.setAttribute("data-state", "error");
     const field = err.field === "decision" || err.field === "tier" ? null : err.field;
-    showError(form, { field, message: err.message }, general);
+    showFailure(output, result, form, { field, message: err.message }, general);
   }
 }
 

@@ -1,6 +1,6 @@
 // The court-fee page (/tools/fees/): form -> Python (calculators.toolkit.fees) -> steps table.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, citationLink } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, citeList, notesList, bindForm, showResult, showEmpty, showFailure, citationLink } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("fees-form");
@@ -76,16 +76,13 @@ async function compute() {
   if (p.preservation) url.searchParams.set("preservation", p.preservation);
   history.replaceState(null, "", url);
   if (!p.amount.trim()) {
-    output.replaceChildren(el("p", { class: "calc-muted", text: "请输入诉讼请求金额。" }));
-    result.setAttribute("data-state", "empty");
+    showEmpty(output, result, "请输入诉讼请求金额。");
     return;
   }
   try {
     render(await call("fees", p));
   } catch (err) {
-    output.replaceChildren();
-    result.setAttribute("data-state", "error");
-    showError(form, err, general);
+    showFailure(output, result, form, err, general);
   }
 }
 

@@ -2,7 +2,7 @@
 // and the original file bytes to the Python worker (calculators.toolkit.photo.browser_entry), draw the
 // result. Nothing is uploaded: the files are read locally and the worker runs in this tab.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, notesList, citeList } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, showError, showFailure, notesList, citeList } from "./tools-common.mjs";
 
 const MAX_BYTES = 30 * 1024 * 1024; // same limit as the Python side
 const SEND_SIDE = 640; // long side of the pixels sent to Python (it works at 192-320 px); boxes come back in the photo's own pixels
@@ -217,10 +217,8 @@ async function run(event) {
     const r = await call("photo", payload, blobs);
     render(r, claim);
   } catch (err) {
-    result.setAttribute("data-state", "error");
-    output.replaceChildren();
     printButton.hidden = true;
-    showError(form, { field: err?.field ?? null, message: err?.message || "检查失败，请换一张图片重试。" }, general);
+    showFailure(output, result, form, { field: err?.field ?? null, message: err?.message || "检查失败，请换一张图片重试。" }, general);
   } finally {
     runButton.disabled = false;
   }

@@ -1,6 +1,6 @@
 // The platform review page (/tools/platform/): questions from the rule data -> Python -> duties.
 import { call } from "./pyclient.mjs";
-import { el, bindStatus, clearErrors, showError, citeList, notesList, bindForm, showResult, citationLink } from "./tools-common.mjs";
+import { el, bindStatus, clearErrors, citeList, notesList, bindForm, showResult, showFailure, citationLink } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
 const form = $("platform-form");
@@ -86,9 +86,7 @@ async function compute() {
   try {
     render(await call("platform", payload()));
   } catch (err) {
-    output.replaceChildren();
-    result.setAttribute("data-state", "error");
-    showError(form, err, general);
+    showFailure(output, result, form, err, general);
   }
 }
 

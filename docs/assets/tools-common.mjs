@@ -118,6 +118,19 @@ export function showResult(output, result, nodes) {
   result.setAttribute("data-state", "done");
 }
 
+// Nothing to compute yet: a hint in place of the result.
+export function showEmpty(output, result, hint) {
+  output.replaceChildren(el("p", { class: "calc-muted", text: hint }));
+  result.setAttribute("data-state", "empty");
+}
+
+// A call that failed: no result, the box marked, the message beside its field (showError).
+export function showFailure(output, result, form, err, general) {
+  output.replaceChildren();
+  result.setAttribute("data-state", "error");
+  showError(form, err, general);
+}
+
 export function notesList(notes, citations) {
   if (!notes || !notes.length) return null;
   const ul = el("ul", { class: "tool-notes" });
