@@ -54,3 +54,25 @@ def browser():
         b = launch_chromium(p)
         yield b
         b.close()
+
+
+@pytest.fixture
+def make_context(browser, server):
+    """make(**options) -> (context, Watch): a zh-CN desktop context by default; every context is
+    closed after the test and its Watch checked (no other host, no console error, no dialog)."""
+    from browser_support import Watch
+
+    made = []
+
+    def make(**kwargs):
+        opts = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 800}} | kwargs
+        ctx = browser.new_context(**opts)
+        watch = Watch(ctx, server.origin)
+        made.append((ctx, watch))
+        return ctx, watch
+
+    yield make
+    for ctx, _ in made:
+        ctx.close()
+    for _, watch in made:
+        watch.check()

@@ -38,24 +38,6 @@ def expected(facts: dict, today: str | None = None) -> dict:
     return engine.browser_entry({"facts": facts, "today": today or dt.date.today().isoformat()}, [])
 
 
-@pytest.fixture
-def make_context(browser, server):
-    made = []
-
-    def make(**kwargs):
-        opts = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 800}} | kwargs
-        ctx = browser.new_context(**opts)
-        watch = Watch(ctx, server.origin)
-        made.append((ctx, watch))
-        return ctx, watch
-
-    yield make
-    for ctx, watch in made:
-        ctx.close()
-    for ctx, watch in made:
-        watch.check()
-
-
 def open_calc(ctx, server, query: str | dict = ""):
     page = ctx.new_page()
     q = query if isinstance(query, str) else "?" + urlencode(query, doseq=True)

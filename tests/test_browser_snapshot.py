@@ -87,21 +87,15 @@ def site():
 
 
 @pytest.fixture
-def make_context(browser, server):
-    made = []
+def make_context(make_context):
+    """The shared factory (conftest.py), with the worker log installed in every context."""
 
     def make(**kwargs):
-        ctx = browser.new_context(**({"locale": "zh-CN"} | kwargs))
+        ctx, watch = make_context(**kwargs)
         ctx.add_init_script(WORKER_LOG)
-        watch = Watch(ctx, server.origin)
-        made.append((ctx, watch))
         return ctx, watch
 
-    yield make
-    for ctx, _ in made:
-        ctx.close()
-    for _, watch in made:
-        watch.check()
+    return make
 
 
 def snapshot_state(page) -> str | None:
