@@ -45,7 +45,8 @@ setup_python() {
   done
   if [ -n "$missing" ]; then
     echo "setup: pip install -e '.[$extras]'" >&2
-    .venv/bin/python -m pip install --quiet "flit_core>=3.9,<5"
+    # jieba is an sdist: with --no-build-isolation it needs a setuptools that can build wheels itself
+    .venv/bin/python -m pip install --quiet "flit_core>=3.9,<5" "setuptools>=70.1" wheel
     .venv/bin/python -m pip install --quiet --no-build-isolation -e ".[$extras]"
     find .venv -maxdepth 1 -name ".installed-*" ! -name ".installed-$hash-*" -delete
     for extra in ${extras//,/ }; do touch ".venv/.installed-$hash-$extra"; done
