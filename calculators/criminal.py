@@ -128,6 +128,19 @@ def evaluate(rs: Ruleset, amount: Decimal, basis: Basis, facts: Facts) -> Evalua
             f"{fmt(t.especially_huge)}以上（“以上”包括本数）。{fmt(amount)}属于：{TIER_LABELS[tier]}。",
             cites_t + ["xingfa#art-266"],
         ))
+        alt = basis.version.alternative if basis.version is not None and not basis.regions else None
+        if alt is not None:
+            a = alt.thresholds
+            tier2 = tier_of(amount, a)
+            ev.possible = span({tier, tier2})
+            agree = "两种读法结论相同。" if tier2 == tier else "两种读法结论不同，结果为“不确定”（待核实）。"
+            ev.steps.append((
+                f"另一种读法：{alt.text}按这组数额（数额较大 {fmt(a.large)}、数额巨大 {fmt(a.huge)}、数额特别巨大 "
+                f"{fmt(a.especially_huge)}），{fmt(amount)}属于：{TIER_LABELS[tier2]}。{agree}",
+                cites_t,
+            ))
+            ev.warnings.append(("threshold_conflict", f"{basis.reason}的数额标准有两种读法：{alt.text}"
+                                f"本站两种都算，结论不同时列为“不确定”。", [f"{J}#art-1"]))
     _apply_specials(rs, amount, basis, facts, ev)
     return ev
 
@@ -205,6 +218,9 @@ def _version_source(province: Province | None, basis: Basis) -> dict[str, Any] |
         "confidence": v.confidence,
         "from": v.valid_from.isoformat() if v.valid_from else None, "date_known": v.date_known,
         "sources": list(v.sources), "caveats": list(v.caveats),
+        "alternative": None if v.alternative is None else {
+            "thresholds_yuan": _thresholds_dict(v.alternative.thresholds), "confidence": v.alternative.confidence,
+            "text": v.alternative.text, "sources": list(v.alternative.sources)},
     }
 
 

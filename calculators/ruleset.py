@@ -78,6 +78,16 @@ class SpecialRule:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A second reading of a province's figures from other sources (上海: the 2011 figures against
+    two later REPORTED ones): where the readings differ, the answer is uncertain."""
+    thresholds: Thresholds
+    confidence: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProvinceVersion:
     valid_from: date | None
     date_known: bool
@@ -93,6 +103,7 @@ class ProvinceVersion:
     especially_huge_fallback: bool
     caveats: tuple[str, ...]
     specials: tuple[SpecialRule, ...]
+    alternative: Alternative | None = None
 
     @property
     def has_figures(self) -> bool:
@@ -240,6 +251,13 @@ def _load_provinces(data: dict[str, Any], ranges: dict[str, tuple[int, int]]) ->
                     text=s["text"], sources=tuple(s["sources"]), min=s.get("min"), tier=s.get("tier"),
                     floors=floors,
                 ))
+            alternative = None
+            if "alternative" in v:
+                alt = v["alternative"]
+                if not alt.get("sources") or alt["confidence"] not in CONFIDENCES:
+                    raise RulesError(f"{where}: alternative reading without a source or confidence")
+                _check_figures(_thresholds(alt), ranges, where + " alternative")
+                alternative = Alternative(_thresholds(alt), alt["confidence"], alt["text"], tuple(alt["sources"]))
             versions.append(ProvinceVersion(
                 valid_from=v.get("from"), date_known=bool(v.get("date_known", False)),
                 from_basis=v.get("from_basis", ""), confidence=conf, document=v.get("document", ""),
@@ -247,7 +265,7 @@ def _load_provinces(data: dict[str, Any], ranges: dict[str, tuple[int, int]]) ->
                 document_date=v.get("document_date", ""), sources=tuple(v.get("sources", [])),
                 region_note=v.get("region_note", ""), thresholds=thresholds, regions=regions,
                 especially_huge_fallback=fallback, caveats=tuple(v.get("caveats", [])),
-                specials=tuple(specials),
+                specials=tuple(specials), alternative=alternative,
             ))
         provinces[code] = Province(code, p["name"], p["short"], p["confidence"], tuple(versions))
     return provinces

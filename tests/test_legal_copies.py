@@ -64,6 +64,28 @@ def test_cases_copy_is_the_pack_plus_a_provenance_line():
 
 
 @needs_pack
+def test_pack_readme_copy_is_identical():
+    assert (LEGAL / "SOURCE-PACK-README.md").read_bytes() == (SHARED / "legal" / "README.md").read_bytes()
+
+
+@needs_pack
+def test_characterisation_copy_is_the_pack_plus_a_provenance_line():
+    ours = (LEGAL / "characterisation-and-sentencing.md").read_text("utf-8")
+    m = PROVENANCE.match(ours)
+    assert m, "legal/characterisation-and-sentencing.md must start with a <!-- source: ... --> line"
+    assert ours[m.end():] == (SHARED / "legal" / "characterisation-and-sentencing.md").read_text("utf-8")
+
+
+@needs_pack
+def test_every_pack_file_has_a_copy():
+    """A new file in the pack fails here until it is copied into legal/ (with its provenance)."""
+    copies = {"README.md": "SOURCE-PACK-README.md"}
+    for path in sorted((SHARED / "legal").glob("*")):
+        if path.is_file():
+            assert (LEGAL / copies.get(path.name, path.name)).is_file(), path.name
+
+
+@needs_pack
 def test_partial_units_are_transcribed_from_partial_md():
     """legal/partial/*.md carry the PARTIAL texts unit by unit; each unit's words must appear in the
     pack's partial.md (editorial bracketed notes such as （第二款） and the closing note excepted)."""

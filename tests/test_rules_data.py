@@ -60,7 +60,9 @@ def test_effective_dates_only_where_the_pack_gives_them():
     assert dates["广东"] == (date(2014, 4, 25), True)
     assert dates["湖北"] == (date(2012, 7, 1), True)
     assert dates["上海"] == (date(2011, 7, 21), True)
-    for short in ("浙江", "山东", "北京", "辽宁", "四川", "贵州"):
+    assert dates["四川"] == (date(2011, 10, 1), True)   # a news report's effective date (REPORTED)
+    assert dates["海南"] == (date(2012, 12, 20), True)  # the joint rule's date as cited in 2013
+    for short in ("浙江", "山东", "北京", "辽宁", "贵州"):
         assert dates[short] == (None, False)
     for p in RS.provinces.values():
         for v in p.versions:
@@ -83,8 +85,26 @@ def test_caveats_named_by_the_pack():
         assert any("薄弱" in c for c in v[short].caveats)
     kinds = {p.short: [s.kind for s in p.versions[0].specials] for p in RS.provinces.values()}
     assert kinds["上海"] == ["lower_large_floor"] and kinds["湖北"] == ["aggravated_floors"] and kinds["江苏"] == ["near_large"]
+    assert kinds["北京"] == ["aggravated_floors"]
     hubei = v["湖北"].specials[0].floors
     assert (hubei.large, hubei.huge, hubei.especially_huge) == (3000, 30000, 300000)
+    beijing = v["北京"].specials[0]
+    assert (beijing.floors.huge, beijing.floors.especially_huge) == (80000, 400000)
+    assert "gang_leader" in beijing.circumstances
+
+
+def test_shanghai_conflict_carries_both_readings():
+    """thresholds.csv (2026-11-29): the 2011 figures 10,000 / 100,000 against two later REPORTED sources
+    (5,000 / 50,000 / 500,000); the row stays VERIFIED and the second reading is REPORTED."""
+    row = next(r for r in CSV_ROWS if r["province"] == "上海")
+    assert "CONFLICT" in row["region_note"] and "5,000 / 50,000 / 500,000" in row["region_note"]
+    (v,) = RS.provinces["310000"].versions
+    assert (v.thresholds.large, v.thresholds.huge) == (10000, 100000)
+    alt = v.alternative
+    assert alt is not None and alt.confidence == "REPORTED"
+    assert (alt.thresholds.large, alt.thresholds.huge, alt.thresholds.especially_huge) == (5000, 50000, 500000)
+    for s in alt.sources:
+        assert s.split(" ")[0] in row["source"]
 
 
 def test_criminal_tiers_quote_article_266_verbatim():
