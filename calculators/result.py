@@ -77,6 +77,8 @@ class CriminalResult:
     pending_verification: bool
     what_changes: list[str]
     citations: list[str]
+    # filled by calculators/sentencing.py (a range, never one number); None until it is built
+    sentence_estimate: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -174,4 +176,7 @@ class Result:
         out["rules_version"] = self.rules_version
         out["ruleset"] = {"version": self.package_version, "hash": self.rules_version}
         out["as_of"] = self.as_of
+        from .labels import result_labels  # the display labels, read from the rule data (no copy in the page)
+
+        out["labels"] = result_labels()
         return out

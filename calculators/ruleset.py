@@ -15,26 +15,65 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from .laws import cite, rule_bytes
 
-# The rule files this module owns, in the order they are hashed for rules_version().
+# The national ranges of 解释第一条 and the index of the province files (one file per province).
+NATIONAL_FILE = "thresholds/000000-national.toml"
+# The criminal track's rule data, one file per provision (calculators/criminal/<same name>.py reads it).
+CRIMINAL_FILES: tuple[str, ...] = (
+    "criminal/amounts.toml",
+    "criminal/art2.toml",
+    "criminal/time_effect.toml",
+    "criminal/attempt.toml",
+    "criminal/penalty.toml",
+    "criminal/leniency.toml",
+)
+# The rule files this module owns, in the order they are hashed for rules_version(); the province files
+# listed in NATIONAL_FILE's [index] follow it.
 RULE_FILES: tuple[str, ...] = (
     "laws.toml",
-    "fraud_thresholds.toml",
-    "criminal.toml",
+    "labels.toml",
+    NATIONAL_FILE,
+    *CRIMINAL_FILES,
     "administrative.toml",
     "civil.toml",
     "circumstances.toml",
     "cases.toml",
 )
 
-TIERS: tuple[str, ...] = ("none", "large", "huge", "especially_huge")
+
+class Tier(StrEnum):
+    """The amount tiers of 刑法第二百六十六条, in order (``none``: below 数额较大)."""
+    NONE = "none"
+    LARGE = "large"
+    HUGE = "huge"
+    ESPECIALLY_HUGE = "especially_huge"
+
+
+class Confidence(StrEnum):
+    """How well the source pack supports a text or a figure (labels: rules/labels.toml)."""
+    VERIFIED = "VERIFIED"
+    PARTIAL = "PARTIAL"
+    REPORTED = "REPORTED"
+    UNKNOWN = "UNKNOWN"
+
+
+class LocalRuleKind(StrEnum):
+    """A province's own rule for 解释第二条 circumstances (applied by calculators/criminal/art2.py)."""
+    LOWER_LARGE_FLOOR = "lower_large_floor"    # 数额较大 from a lower figure with listed circumstances (上海)
+    AGGRAVATED_FLOORS = "aggravated_floors"    # other figures with a 第二条 circumstance (湖北, 北京)
+    NEAR_LARGE = "near_large"                  # "接近数额较大" with listed circumstances: possible only (江苏)
+    NEAR = "near"                              # the province's own "接近" figures for the higher tiers
+
+
+TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
 TIER_ORDER: dict[str, int] = {t: i for i, t in enumerate(TIERS)}
-AMOUNT_TIERS: tuple[str, ...] = ("large", "huge", "especially_huge")
-CONFIDENCES = ("VERIFIED", "REPORTED", "UNKNOWN")
+AMOUNT_TIERS: tuple[str, ...] = (Tier.LARGE.value, Tier.HUGE.value, Tier.ESPECIALLY_HUGE.value)
+CONFIDENCES = tuple(c.value for c in Confidence if c is not Confidence.PARTIAL)
 
 
 class RulesError(Exception):
@@ -49,7 +88,7 @@ class Thresholds:
     especially_huge: int | None
 
     def get(self, tier: str) -> int | None:
-        return getattr(self, tier)
+        return getattr(self, tier)  # type: ignore[no-any-return]  # the three fields are int | None
 
     def to_dict(self) -> dict[str, int | None]:
         return {"large": self.large, "huge": self.huge, "especially_huge": self.especially_huge}
@@ -60,21 +99,23 @@ class Region:
     code: str
     label: str
     cities: tuple[str, ...]
-    region_note: str
+    region_note: str            # the pack's research note, verbatim
     thresholds: Thresholds
 
 
 @dataclass(frozen=True)
 class SpecialRule:
-    """A provincial rule that lowers the floor when listed circumstances are present."""
-    kind: str                       # lower_large_floor | aggravated_floors | near_large
+    """A province's own rule for 解释第二条 circumstances (its text, figures and source)."""
+    kind: LocalRuleKind
     circumstances: tuple[str, ...]
     certain: bool
     text: str
     sources: tuple[str, ...]
+    confidence: str = "VERIFIED"
     min: int | None = None          # lower_large_floor, near_large
-    tier: str | None = None
-    floors: Thresholds | None = None  # aggravated_floors
+    floors: Thresholds | None = None  # aggravated_floors, near (the 接近 figures of the higher tiers)
+    warning: str = ""               # a reader warning that goes with the rule (江苏: 接近 has no figure)
+    warning_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,18 +130,17 @@ class Alternative:
 
 @dataclass(frozen=True)
 class ProvinceVersion:
-    valid_from: date | None
-    date_known: bool
+    valid_from: date | None         # None: the pack gives no effective date
     from_basis: str
     confidence: str
-    document: str           # the pack's document field, verbatim (may hold research notes)
-    document_title: str     # the same in plain Chinese for readers, 待核实 where the pack is unsure
-    document_date: str
+    document_title: str             # reader-facing title, 待核实 where the pack is unsure
+    date_text: str                  # reader-facing date text
+    reader_note: str                # short reader note (shown wherever the province is offered)
+    research: dict[str, str]        # the pack's verbatim fields: document, date, region_note
     sources: tuple[str, ...]
-    region_note: str
-    thresholds: Thresholds | None     # None when split by region or UNKNOWN
+    thresholds: Thresholds | None   # None when split by region or UNKNOWN
     regions: tuple[Region, ...]
-    especially_huge_fallback: bool
+    especially_huge_fallback: bool  # the source gives no 数额特别巨大: the national value (that figure only)
     caveats: tuple[str, ...]
     specials: tuple[SpecialRule, ...]
     alternative: Alternative | None = None
@@ -108,6 +148,22 @@ class ProvinceVersion:
     @property
     def has_figures(self) -> bool:
         return self.thresholds is not None or bool(self.regions)
+
+    @property
+    def date_known(self) -> bool:
+        return self.valid_from is not None
+
+    @property
+    def document(self) -> str:
+        return self.research.get("document", "")
+
+    @property
+    def document_date(self) -> str:
+        return self.research.get("date", "")
+
+    @property
+    def region_note(self) -> str:
+        return self.research.get("region_note", "")
 
 
 @dataclass(frozen=True)
@@ -117,6 +173,7 @@ class Province:
     short: str
     confidence: str
     versions: tuple[ProvinceVersion, ...]
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +204,8 @@ class Ruleset:
     version: str
     # lookup tables built once
     province_index: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)          # rules/labels.toml
+    art2: dict[str, tuple[str, ...]] = field(default_factory=dict)  # circumstance sets of 解释第二条
 
     # ---- lookups -------------------------------------------------------------------------------
     def find_province(self, text: str) -> Province | None:
@@ -203,72 +262,102 @@ def _check_figures(t: Thresholds, ranges: dict[str, tuple[int, int]], where: str
         raise RulesError(f"{where}: thresholds not increasing: {vals}")
 
 
-def _load_provinces(data: dict[str, Any], ranges: dict[str, tuple[int, int]]) -> dict[str, Province]:
+def _local_rule(s: dict[str, Any], art2: dict[str, tuple[str, ...]], where: str) -> SpecialRule:
+    try:
+        kind = LocalRuleKind(s["kind"])
+    except ValueError:
+        raise RulesError(f"{where}: unknown local rule kind {s['kind']!r}") from None
+    if not s.get("sources"):
+        raise RulesError(f"{where}: local rule without a source")
+    circ = s["circumstances"]
+    # "art2-1": the circumstances of 解释第二条第一款; "art2": those or a fraud group's leader (art2.toml)
+    codes = art2[circ] if isinstance(circ, str) else tuple(circ)
+    floors = _thresholds(s) if kind in (LocalRuleKind.AGGRAVATED_FLOORS, LocalRuleKind.NEAR) else None
+    return SpecialRule(
+        kind=kind, circumstances=codes, certain=bool(s["certain"]), text=s["text"], sources=tuple(s["sources"]),
+        confidence=Confidence(s.get("confidence", "VERIFIED")).value, min=s.get("min"), floors=floors,
+        warning=s.get("warning", ""), warning_code=s.get("warning_code", ""),
+    )
+
+
+def _load_province(p: dict[str, Any], ranges: dict[str, tuple[int, int]],
+                   art2: dict[str, tuple[str, ...]], file: str = "") -> Province:
+    code = p["code"]
+    if not (len(code) == 6 and code.isdigit() and code.endswith("0000")):
+        raise RulesError(f"province code {code!r} is not a GB/T 2260 province code")
+    versions = []
+    for i, v in enumerate(p["version"]):
+        where = f"thresholds {p['short']} v{i}"
+        try:
+            conf = Confidence(v["confidence"]).value
+        except ValueError:
+            raise RulesError(f"{where}: confidence {v['confidence']!r}") from None
+        if conf not in CONFIDENCES:
+            raise RulesError(f"{where}: confidence {conf!r}")
+        if conf != "UNKNOWN" and not v.get("sources"):
+            raise RulesError(f"{where}: figures without a source")
+        if ("from" in v) != ("from_basis" in v):
+            raise RulesError(f"{where}: `from` and `from_basis` go together")
+        if "from" in v and not isinstance(v["from"], date):
+            raise RulesError(f"{where}: `from` must be a TOML date")
+        for stand_in in ("date_known", "especially_huge_fallback", "max_years"):
+            if stand_in in v:
+                raise RulesError(f"{where}: {stand_in!r} is not a key (a missing value is an absent key)")
+        regions = tuple(
+            Region(r["code"], r["label"], tuple(r["cities"]), r.get("research_note", ""), _thresholds(r))
+            for r in v.get("region", [])
+        )
+        figures = any(k in v for k in AMOUNT_TIERS)
+        fallback = figures and "especially_huge" not in v
+        thresholds = None
+        if not regions and figures:
+            t = _thresholds(v)
+            if t.especially_huge is None:  # the pack's rule: an empty figure falls back to the national value
+                t = Thresholds(t.large, t.huge, ranges["especially_huge"][0])
+            thresholds = t
+        if conf == "UNKNOWN" and (thresholds or regions):
+            raise RulesError(f"{where}: UNKNOWN rows carry no figures")
+        if conf != "UNKNOWN" and not (thresholds or regions):
+            raise RulesError(f"{where}: {conf} row without figures")
+        for t in ([thresholds] if thresholds else []) + [r.thresholds for r in regions]:
+            if None in (t.large, t.huge, t.especially_huge):
+                raise RulesError(f"{where}: missing figure")
+            _check_figures(t, ranges, where)
+        specials = tuple(_local_rule(s, art2, where) for s in v.get("local_rule", []))
+        alternative = None
+        if "conflict" in v:
+            alt = v["conflict"]
+            if not alt.get("sources") or alt["confidence"] not in CONFIDENCES:
+                raise RulesError(f"{where}: conflicting reading without a source or confidence")
+            _check_figures(_thresholds(alt), ranges, where + " conflict")
+            alternative = Alternative(_thresholds(alt), alt["confidence"], alt["text"], tuple(alt["sources"]))
+        research = v.get("research", {})
+        versions.append(ProvinceVersion(
+            valid_from=v.get("from"), from_basis=v.get("from_basis", ""), confidence=conf,
+            document_title=v["title"], date_text=v.get("date_text", ""), reader_note=v.get("reader_note", ""),
+            research={k: str(research.get(k, "")) for k in ("document", "date", "region_note")},
+            sources=tuple(v.get("sources", [])), thresholds=thresholds, regions=regions,
+            especially_huge_fallback=fallback, caveats=tuple(v.get("caveats", [])),
+            specials=specials, alternative=alternative,
+        ))
+    confs = {v.confidence for v in versions}
+    return Province(code, p["name"], p["short"], versions[-1].confidence if len(confs) > 1 else confs.pop(),
+                    tuple(versions), file)
+
+
+def _load_provinces(docs: dict[str, dict[str, Any]], ranges: dict[str, tuple[int, int]],
+                    art2: dict[str, tuple[str, ...]] | None = None) -> dict[str, Province]:
+    """The province files (name -> parsed TOML), keyed by GB/T 2260 code."""
+    art2 = art2 or {}
     provinces: dict[str, Province] = {}
-    for code, p in data["provinces"].items():
-        if not (len(code) == 6 and code.isdigit() and code.endswith("0000")):
-            raise RulesError(f"province code {code!r} is not a GB/T 2260 province code")
-        versions = []
-        for i, v in enumerate(p["versions"]):
-            where = f"fraud_thresholds {p['short']} v{i}"
-            conf = v["confidence"]
-            if conf not in CONFIDENCES:
-                raise RulesError(f"{where}: confidence {conf!r}")
-            if conf != "UNKNOWN" and not v.get("sources"):
-                raise RulesError(f"{where}: figures without a source")
-            if v.get("date_known", False) != ("from" in v):
-                raise RulesError(f"{where}: date_known must be true exactly when `from` is given")
-            regions = tuple(
-                Region(r["code"], r["label"], tuple(r["cities"]), r.get("region_note", ""), _thresholds(r))
-                for r in v.get("regions", [])
-            )
-            fallback = bool(v.get("especially_huge_fallback", False))
-            thresholds = None
-            if not regions and any(k in v for k in AMOUNT_TIERS):
-                t = _thresholds(v)
-                if t.especially_huge is None and fallback:
-                    t = Thresholds(t.large, t.huge, ranges["especially_huge"][0])
-                thresholds = t
-            if conf == "UNKNOWN" and (thresholds or regions):
-                raise RulesError(f"{where}: UNKNOWN rows carry no figures")
-            if conf != "UNKNOWN" and not (thresholds or regions):
-                raise RulesError(f"{where}: {conf} row without figures")
-            for t in ([thresholds] if thresholds else []) + [r.thresholds for r in regions]:
-                if None in (t.large, t.huge, t.especially_huge):
-                    raise RulesError(f"{where}: missing figure without fallback")
-                _check_figures(t, ranges, where)
-            specials = []
-            for s in v.get("special", []):
-                floors = None
-                if s["kind"] == "aggravated_floors":
-                    floors = _thresholds(s)
-                elif s["kind"] not in ("lower_large_floor", "near_large"):
-                    raise RulesError(f"{where}: unknown special rule kind {s['kind']!r}")
-                if not s.get("sources"):
-                    raise RulesError(f"{where}: special rule without a source")
-                specials.append(SpecialRule(
-                    kind=s["kind"], circumstances=tuple(s["circumstances"]), certain=bool(s["certain"]),
-                    text=s["text"], sources=tuple(s["sources"]), min=s.get("min"), tier=s.get("tier"),
-                    floors=floors,
-                ))
-            alternative = None
-            if "alternative" in v:
-                alt = v["alternative"]
-                if not alt.get("sources") or alt["confidence"] not in CONFIDENCES:
-                    raise RulesError(f"{where}: alternative reading without a source or confidence")
-                _check_figures(_thresholds(alt), ranges, where + " alternative")
-                alternative = Alternative(_thresholds(alt), alt["confidence"], alt["text"], tuple(alt["sources"]))
-            versions.append(ProvinceVersion(
-                valid_from=v.get("from"), date_known=bool(v.get("date_known", False)),
-                from_basis=v.get("from_basis", ""), confidence=conf, document=v.get("document", ""),
-                document_title=v["document_title"],
-                document_date=v.get("document_date", ""), sources=tuple(v.get("sources", [])),
-                region_note=v.get("region_note", ""), thresholds=thresholds, regions=regions,
-                especially_huge_fallback=fallback, caveats=tuple(v.get("caveats", [])),
-                specials=tuple(specials), alternative=alternative,
-            ))
-        provinces[code] = Province(code, p["name"], p["short"], p["confidence"], tuple(versions))
-    return provinces
+    for name, doc in docs.items():
+        prov = _load_province(doc, ranges, art2, name)
+        if not name.split("/")[-1].startswith(prov.code + "-"):
+            raise RulesError(f"{name}: file name does not start with the province code {prov.code}")
+        if prov.code in provinces:
+            raise RulesError(f"{name}: duplicate province {prov.code}")
+        provinces[prov.code] = prov
+    return dict(sorted(provinces.items()))
 
 
 def _load_circumstances(data: dict[str, Any]) -> dict[str, Circumstance]:
@@ -303,42 +392,62 @@ def _collect_ids(node: Any, acc: list[str]) -> None:
             _collect_ids(v, acc)
 
 
+def art2_sets(art2: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The circumstance sets of 解释第二条 (rules/criminal/art2.toml): ``art2-1`` (第一款) and ``art2``
+    (第一款 or a fraud group's leader, 第二款)."""
+    p1 = tuple(art2["paragraph1"])
+    return {"art2-1": p1, "art2": p1 + tuple(art2["leader"])}
+
+
 @cache
 def load() -> Ruleset:
     """Load and validate every rule file (once per process)."""
     raw = {name: _read(name) for name in RULE_FILES}
     parsed = {name: tomllib.loads(raw[name].decode("utf-8")) for name in RULE_FILES}
-    ft = parsed["fraud_thresholds.toml"]
-    national = ft["national"]
+    national = parsed[NATIONAL_FILE]
+    for name in national["index"]["provinces"]:
+        path = "thresholds/" + name
+        raw[path] = _read(path)
+        parsed[path] = tomllib.loads(raw[path].decode("utf-8"))
     ranges = {t: (int(national[t]["min"]), int(national[t]["max"])) for t in AMOUNT_TIERS}
     _check_citations(national["citations"], "national")
-    provinces = _load_provinces(ft, ranges)
-    for name in ("criminal.toml", "administrative.toml", "civil.toml", "cases.toml"):
+    crim = {name.split("/")[1].removesuffix(".toml"): parsed[name] for name in CRIMINAL_FILES}
+    art2 = art2_sets(crim["art2"])
+    provinces = _load_provinces({n: parsed[n] for n in parsed if n.startswith("thresholds/") and n != NATIONAL_FILE},
+                                ranges, art2)
+    criminal = dict(crim["penalty"]) | {k: v for k, v in crim.items() if k != "penalty"}
+    criminal["time_effect"] = crim["time_effect"]["time_effect"]
+    criminal["attempt"] = crim["attempt"]["attempt"]
+    for name in (*CRIMINAL_FILES, "administrative.toml", "civil.toml", "cases.toml"):
         ids: list[str] = []
         _collect_ids(parsed[name], ids)
         _check_citations(ids, name)
     circumstances = _load_circumstances(parsed["circumstances.toml"])
+    unknown_art2 = set(art2["art2"]) - set(circumstances)
+    if unknown_art2:
+        raise RulesError(f"criminal/art2.toml names unknown circumstances {unknown_art2}")
     for p in provinces.values():
         for v in p.versions:
             for s in v.specials:
                 unknown = set(s.circumstances) - set(circumstances)
                 if unknown:
-                    raise RulesError(f"special rule of {p.short} names unknown circumstances {unknown}")
+                    raise RulesError(f"local rule of {p.short} names unknown circumstances {unknown}")
     index: dict[str, str] = {}
     for code, p in provinces.items():
         for key in (code, p.name, p.short):
             index[key] = code
     digest = hashlib.sha256()
-    for name in RULE_FILES:
+    for name in raw:
         digest.update(name.encode())
         digest.update(b"\0")
         digest.update(raw[name])
     return Ruleset(
         national=national, national_from=national["from"], national_ranges=ranges,
-        provinces=provinces, criminal=parsed["criminal.toml"],
+        provinces=provinces, criminal=criminal,
         administrative=parsed["administrative.toml"], civil=parsed["civil.toml"],
         circumstances=circumstances, cases=tuple(parsed["cases.toml"].get("cases", [])),
-        version=digest.hexdigest()[:12], province_index=index,
+        version=digest.hexdigest()[:12], province_index=index, labels=parsed["labels.toml"],
+        art2=art2,
     )
 
 
@@ -364,14 +473,19 @@ def thresholds_table() -> list[dict[str, Any]]:
                 "code": code, "name": p.name, "short": p.short, "confidence": v.confidence,
                 "from": _iso(v.valid_from), "date_known": v.date_known, "from_basis": v.from_basis,
                 "document": v.document, "document_title": v.document_title, "document_date": v.document_date,
+                "date_text": v.date_text, "reader_note": v.reader_note,
                 "sources": list(v.sources),
                 "caveats": list(v.caveats), "region_note": v.region_note,
                 "especially_huge_fallback": v.especially_huge_fallback,
                 "special_rules": [
-                    {"kind": s.kind, "text": s.text, "circumstances": list(s.circumstances),
-                     "certain": s.certain, "sources": list(s.sources)}
+                    {"kind": s.kind.value, "text": s.text, "circumstances": list(s.circumstances),
+                     "certain": s.certain, "confidence": s.confidence, "sources": list(s.sources),
+                     "floors": s.floors.to_dict() if s.floors else None, "min": s.min}
                     for s in v.specials
                 ],
+                "conflict": None if v.alternative is None else {
+                    "confidence": v.alternative.confidence, "text": v.alternative.text,
+                    "sources": list(v.alternative.sources)} | v.alternative.thresholds.to_dict(),
                 "pending_verification": v.confidence != "VERIFIED" or bool(v.caveats) or not v.date_known,
             }
             if v.regions:
@@ -417,7 +531,13 @@ def criminal_tiers() -> list[dict[str, Any]]:
     out = []
     for code in TIERS:
         t = rs.criminal["tiers"][code]
-        out.append({"tier": code} | {k: (list(v) if isinstance(v, list) else v) for k, v in t.items()})
+        row = {"tier": code} | {k: (list(v) if isinstance(v, list) else v) for k, v in t.items()}
+        # absent keys in the data (no penalty below 数额较大, no fixed maximum under 无期徒刑) read as None here
+        for key in ("statutory_text", "fine", "limitation_item", "limitation_years", "min_years", "max_years"):
+            row.setdefault(key, None)
+        row.setdefault("penalties", [])
+        row.setdefault("life", False)
+        out.append(row)
     return out
 
 

@@ -180,14 +180,10 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
 from calculators import ruleset  # noqa: E402
 from calculators.laws import int_to_cn  # noqa: E402
 
-TIER_LABELS = {"large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大"}
-CONF_WORDS = {
-    "VERIFIED": "已核实",
-    "REPORTED": "待核实（二手来源）",
-    "UNKNOWN": "未知",
-    "PARTIAL": "待核实",
-}
-_PLACEHOLDERS = {"unknown": "未知", "not found": "未找到", "": "—", "no document named by source": "来源未指明文件"}
+from calculators.labels import confidence_labels, tier_labels  # noqa: E402
+
+TIER_LABELS = tier_labels()
+CONF_WORDS = confidence_labels()
 
 
 def yuan(n: int | None) -> str:
@@ -196,18 +192,6 @@ def yuan(n: int | None) -> str:
 
 def cites(ids: list[str] | tuple[str, ...]) -> str:
     return "、".join(f"[[{i}]]" for i in ids)
-
-
-_TERMS = (("effective on issue", "发布即施行"), ("effective same day", "当日施行"), ("effective ", "施行 "),
-          ("month/day not given", "未给出月日"), ("post-2011", "2011年以后"), ("unknown", "未知"))
-
-
-def _place(text: str) -> str:
-    """Placeholders of the pack's date/document fields in Chinese (the figures are never touched)."""
-    text = _PLACEHOLDERS.get(text.strip(), text)
-    for en, zh in _TERMS:
-        text = text.replace(en, zh)
-    return text
 
 
 def _cn_days(days: list[int]) -> str:
@@ -253,15 +237,18 @@ def _region(row: dict[str, Any]) -> str:
 
 
 def _date(row: dict[str, Any]) -> str:
+    """The reader's date text of the rule data (never a translation of the pack's research notes)."""
     if row["from"]:
-        return f"{row['from']}（{_place(row['from_basis'])}）" if row.get("from_basis") else row["from"]
-    return _place(row["document_date"] or "")
+        return f"{row['from']}（{row['from_basis']}）" if row.get("from_basis") else row["from"]
+    return row["date_text"] or "—"
 
 
 def _conf(row: dict[str, Any]) -> str:
     word = CONF_WORDS.get(row["confidence"], row["confidence"])
     if row["confidence"] == "VERIFIED" and row["pending_verification"]:
         word += "（文件或日期待核实）"
+    if row.get("reader_note"):
+        word += f"：{row['reader_note']}"
     return word
 
 
@@ -316,6 +303,12 @@ def _threshold_details(src_uri: str) -> str:
         out.append(f"- 日期：{md_cell(_date(row))}")
         if row["region_note"]:
             out.append(f"- 资料包备注（原文）：{md_cell(row['region_note'])}")
+        if row.get("reader_note"):
+            out.append(f"- 说明：{md_cell(row['reader_note'])}")
+        if row.get("conflict"):
+            c = row["conflict"]
+            out.append(f"- 另一种读法（{CONF_WORDS[c['confidence']]}）：{md_cell(c['text'])}"
+                       f"两种读法结论不同的金额，计算器给出“不确定”。")
         for s in row["special_rules"]:
             out.append(f"- 特别规定：{md_cell(s['text'])}" + ("" if s["certain"] else "（本站只作“可能构成”处理）"))
         for c in row["caveats"]:

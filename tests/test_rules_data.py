@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 import re
 from datetime import date
 from pathlib import Path
@@ -49,8 +50,9 @@ def test_figures_match_thresholds_csv(row):
     for k in ("large", "huge", "especially_huge"):
         want = int(row[k]) if row[k] else 500000  # an empty figure falls back to the national value
         assert t.get(k) == want
+    refs = v.sources + (v.alternative.sources if v.alternative else ())  # each reading carries its own sources
     for url in re.findall(r"https?://\S+", row["source"]):
-        assert any(url.rstrip(";,") in s for s in v.sources), url
+        assert any(url.rstrip(";,") in s for s in refs), url
 
 
 def test_effective_dates_only_where_the_pack_gives_them():
@@ -117,7 +119,9 @@ def test_criminal_tiers_quote_article_266_verbatim():
     for t in ruleset.criminal_tiers()[1:]:
         assert t["limitation_item"].split("。")[0] in art87
     years = {t["tier"]: t["limitation_years"] for t in ruleset.criminal_tiers()}
-    assert years == {"none": 0, "large": 5, "huge": 15, "especially_huge": 20}
+    assert years == {"none": None, "large": 5, "huge": 15, "especially_huge": 20}
+    tiers = {t["tier"]: t for t in ruleset.criminal_tiers()}
+    assert tiers["especially_huge"]["life"] and tiers["especially_huge"]["max_years"] is None  # no stand-in 0
 
 
 def test_administrative_quotes_and_figures():
@@ -204,15 +208,83 @@ def test_rules_version_is_a_hash_of_the_bytes(monkeypatch):
     assert ruleset.rules_version() == v
 
 
+def _province_doc(**version):
+    return {"code": "330000", "name": "浙江省", "short": "浙江",
+            "version": [{"confidence": "VERIFIED", "title": "x", "sources": ["x"]} | version]}
+
+
 def test_validation_rejects_a_figure_outside_the_national_range():
-    bad = {"provinces": {"330000": {"name": "浙江省", "short": "浙江", "confidence": "VERIFIED", "versions": [
-        {"date_known": False, "confidence": "VERIFIED", "document": "x", "sources": ["x"],
-         "large": 2000, "huge": 100000, "especially_huge": 500000}]}}}
+    bad = _province_doc(large=2000, huge=100000, especially_huge=500000)
     with pytest.raises(ruleset.RulesError):
-        ruleset._load_provinces(bad, RS.national_ranges)
-    bad["provinces"]["330000"]["versions"][0] |= {"large": 6000, "sources": []}
+        ruleset._load_provinces({"thresholds/330000-zhejiang.toml": bad}, RS.national_ranges)
+    bad["version"][0] |= {"large": 6000, "sources": []}
     with pytest.raises(ruleset.RulesError):
-        ruleset._load_provinces(bad, RS.national_ranges)
+        ruleset._load_provinces({"thresholds/330000-zhejiang.toml": bad}, RS.national_ranges)
+
+
+@pytest.mark.parametrize("extra", [{"date_known": False}, {"especially_huge_fallback": True},
+                                   {"from": "2011-07-21", "from_basis": "x"}, {"from": date(2011, 7, 21)},
+                                   {"confidence": "MAYBE"}])
+def test_validation_rejects_stand_ins_and_string_dates(extra):
+    """Absent keys instead of flags and zeros; `from` is a native TOML date with its basis."""
+    good = _province_doc(large=6000, huge=100000, especially_huge=500000)
+    ruleset._load_provinces({"thresholds/330000-zhejiang.toml": good}, RS.national_ranges)
+    bad = _province_doc(large=6000, huge=100000, especially_huge=500000, **extra)
+    with pytest.raises(ruleset.RulesError):
+        ruleset._load_provinces({"thresholds/330000-zhejiang.toml": bad}, RS.national_ranges)
+    with pytest.raises(ruleset.RulesError):  # the file name must carry the province's code
+        ruleset._load_provinces({"thresholds/110000-beijing.toml": good}, RS.national_ranges)
+
+
+def test_one_file_per_province_listed_in_the_national_index():
+    folder = ROOT / "calculators" / "rules" / "thresholds"
+    files = sorted(p.name for p in folder.glob("*.toml") if p.name != "000000-national.toml")
+    assert files == RS.national["index"]["provinces"]
+    assert len(files) == 31
+    for p in RS.provinces.values():
+        assert p.file == f"thresholds/{next(f for f in files if f.startswith(p.code))}"
+
+
+def test_province_reader_text_is_chinese_and_research_notes_verbatim():
+    """Reader fields carry no English research words; the pack's own words sit in [version.research]."""
+    for p in RS.provinces.values():
+        for v in p.versions:
+            for text in (v.document_title, v.date_text, v.reader_note, v.from_basis, *v.caveats):
+                assert not re.search(r"[A-Za-z]{4,}", text.replace("REPORTED", "")), (p.short, text)
+    rows = {r["gb2260_code"]: r for r in CSV_ROWS}
+    for code, p in RS.provinces.items():
+        assert p.versions[0].research["document"] == rows[code]["document"]
+        assert p.versions[0].research["date"] == rows[code]["date"]
+
+
+def test_unnamed_documents_carry_a_reader_note():
+    """浙江 and 山东: VERIFIED figures, document not named: a short note wherever the province is offered."""
+    for short in ("浙江", "山东"):
+        (v,) = next(p for p in RS.provinces.values() if p.short == short).versions
+        assert v.confidence == "VERIFIED" and "未找到" in v.reader_note
+    rows = {r["short"]: r for r in ruleset.thresholds_table()}
+    assert rows["浙江"]["reader_note"] and rows["山东"]["reader_note"]
+    assert not rows["湖北"]["reader_note"]
+
+
+def test_article_2_lives_in_one_place():
+    """解释第二条's circumstance sets are read from criminal/art2.toml only (no tags in circumstances.toml)."""
+    assert RS.art2["art2-1"] == ("mass_telecom", "relief_funds", "disaster_donation", "vulnerable_victim",
+                                 "serious_consequence")
+    assert RS.art2["art2"] == RS.art2["art2-1"] + ("gang_leader",)
+    for c in RS.circumstances.values():
+        assert not [t for t in c.tags if t.startswith("art2")], c.code
+    src = (ROOT / "calculators" / "criminal").glob("*.py")
+    hits = [p.name for p in src if "zhapian-jieshi-2011#art-2" in p.read_text("utf-8") or "art2.toml" in p.read_text("utf-8")]
+    assert hits == ["art2.py"] or sorted(hits) == ["__init__.py", "art2.py"]
+
+
+def test_labels_come_from_the_rule_data():
+    from calculators import labels
+    assert labels.tier_labels() == {"none": "未达数额较大", "large": "数额较大", "huge": "数额巨大",
+                                    "especially_huge": "数额特别巨大", "uncertain": "不确定"}
+    assert labels.confidence_labels() == {"VERIFIED": "已核对原文", "PARTIAL": "部分核对（待核实）",
+                                          "REPORTED": "二手来源（待核实）", "UNKNOWN": "未找到可靠来源（待核实）"}
 
 
 def test_reported_rows_explain_themselves_first():
@@ -230,3 +302,16 @@ def test_administrative_scope_and_first_violation_quotes():
     assert RS.criminal["related_offences"]["extortion"]["text"] in article("texts/xingfa.md", "art-274")
     assert RS.criminal["related_offences"]["theft"]["text"] in article("texts/xingfa.md", "art-264")
     assert RS.criminal["inclusive"]["text"] in article("texts/xingfa.md", "art-99")
+
+
+def test_the_core_wheel_packs_every_rule_file_the_engine_reads():
+    """The page worker loads the engine from the core wheel (site_hooks/wheel.py): every rule file
+    ruleset.load() reads, the province files included, must be in it."""
+    sys.path.insert(0, str(ROOT))
+    from site_hooks import wheel
+
+    packed = {p.as_posix() for p in wheel.package_files(part="core")}
+    needed = [*ruleset.RULE_FILES, *(f"thresholds/{n}" for n in RS.national["index"]["provinces"])]
+    for name in needed:
+        assert f"calculators/rules/{name}" in packed, name
+    assert "calculators/criminal/__init__.py" in packed

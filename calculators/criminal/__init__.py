@@ -1,0 +1,102 @@
+"""Criminal track: 诈骗罪 (刑法第二百六十六条), one module per provision, each beside the rule data it reads.
+
+=====================  ==========================================  ===================================
+module                 provision (citation id)                     rule data (calculators/rules/)
+=====================  ==========================================  ===================================
+amounts                zhapian-jieshi-2011#art-1, xingfa#art-99    thresholds/*.toml, criminal/amounts.toml
+art2                   zhapian-jieshi-2011#art-2                   criminal/art2.toml, thresholds/* local_rule
+time_effect            xingfa#art-12                               criminal/time_effect.toml
+attempt                xingfa#art-23, zhapian-jieshi-2011#art-5    criminal/attempt.toml
+penalty                xingfa#art-266, #art-87, #art-74            criminal/penalty.toml
+leniency               zhapian-jieshi-2011#art-3, #art-4, xingfa#art-37   criminal/leniency.toml
+circumstances          the reader's circumstances                  circumstances.toml
+=====================  ==========================================  ===================================
+
+``assess`` is the pipeline: figures on the act date and on the decision date (解释第一条, then 第二条,
+then 未遂), the lighter of the two (刑法第十二条), the penalty and limitation of the tier, the
+circumstances and leniency. The sentence estimate (calculators/sentencing.py) plugs in where marked.
+"""
+
+from __future__ import annotations
+
+from ..facts import Facts
+from ..result import CriminalResult, Trail
+from ..ruleset import Ruleset
+from ..labels import tier_label
+from . import amounts, art2, attempt, circumstances, leniency, penalty, time_effect
+from .amounts import Basis, Mode
+from .common import J, Evaluation, fmt, ordered, span, tier_of
+
+__all__ = ["assess", "tier_of", "span", "ordered", "fmt", "Basis", "Mode", "Evaluation"]
+
+
+def evaluate(rs: Ruleset, facts: Facts, basis: Basis) -> Evaluation:
+    """The possible tiers on one date: 解释第一条, then 第二条, then 未遂 (第二十三条, 解释第五条)."""
+    ev = amounts.evaluate(rs, facts.amount, basis)
+    art2.apply(rs, facts.amount, basis, facts, ev)
+    attempt.apply(ev, facts)
+    return ev
+
+
+def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
+    texts = rs.criminal["texts"]
+    steps = rs.criminal["amounts"]["steps"]
+    province, region = facts.province, facts.region
+    trail.step("criminal", texts["intro"].format(amount=fmt(facts.amount)), ["xingfa#art-266", f"{J}#art-1"])
+
+    # 1. the figures on each date (解释第一条, 第二条, 未遂)
+    b_act = amounts.basis_at(rs, province, region, facts.act_date)
+    b_dec = amounts.basis_at(rs, province, region, facts.decision_date)
+    same = b_act.key() == b_dec.key()
+    ev_act = evaluate(rs, facts, b_act)
+    ev_dec = ev_act if same else evaluate(rs, facts, b_dec)
+    for text, cites in ev_act.steps:
+        trail.step("criminal", text if same else steps["act_date"].format(on=facts.act_date.isoformat()) + text, cites)
+    if not same:
+        for text, cites in ev_dec.steps:
+            trail.step("criminal", steps["decision_date"].format(on=facts.decision_date.isoformat()) + text, cites)
+    for ev in (ev_act,) if same else (ev_act, ev_dec):
+        for code, text, cites in ev.warnings:
+            trail.warn(code, text, cites, "criminal")
+
+    # 2. the lighter of the two (刑法第十二条), the attempt's explanation
+    possible, time_effect_out, pending = time_effect.combine(rs, ev_act, ev_dec, trail)
+    attempt.explain(rs, facts, possible, trail)
+    tier = ordered(possible)[0] if len(possible) == 1 else "uncertain"
+    crime_tiers = [t for t in ordered(possible) if t != "none"]
+
+    # 3. where the figures come from
+    pending = amounts.provenance(rs, province, (b_act,) if same else (b_act, b_dec), trail) or pending
+
+    # 4. penalty and limitation (第二百六十六条, 第八十七条)
+    pen = penalty.assess(rs, facts, tier, crime_tiers, trail)
+
+    # 5. circumstances, leniency (解释第三、四条), probation (第七十四条)
+    circ_out, characterisation = circumstances.assess(rs, facts, crime_tiers, trail)
+    non_pros = leniency.non_prosecution(rs, facts, possible, trail)
+    close_rel = leniency.close_relative(rs, facts, trail)
+    penalty.explain_probation(rs, pen, trail)
+
+    # 6. sentence estimate: calculators/sentencing.py (not built here) takes plain values — amount,
+    #    province code, region, possible tiers, thresholds, circumstances — and fills `sentence_estimate`.
+    sentence_estimate = None
+
+    used = b_act if b_act.mode is Mode.EXACT else (b_dec if b_dec.mode is Mode.EXACT else None)
+    codes = {w.code for w in trail.warnings}
+    what_changes = (amounts.what_changes(rs, province, codes) + time_effect.what_changes(rs, facts, same)
+                    + attempt.what_changes(rs, facts) + art2.what_changes(rs, codes)
+                    + [texts["what_changes_merge"], texts["what_changes_other_offences"]])
+    return CriminalResult(
+        tier=tier, possible_tiers=ordered(possible), tier_label=tier_label(tier, rs),
+        thresholds_yuan=amounts.thresholds_dict(used.thresholds) if used else None,
+        thresholds_source=amounts.version_source(province, used) if used else amounts.version_source(province, b_act),
+        national_ranges_yuan=amounts.national_ranges_yuan(rs) if b_act.mode is not Mode.EXACT or b_dec.mode is not Mode.EXACT else None,
+        sentence=pen.sentence, sentences=pen.sentences,
+        limitation_years=pen.limitation_years, limitation_years_by_tier=pen.limitation_years_by_tier,
+        limitation=pen.limitation,
+        attempt=not facts.refund_obtained, circumstances=circ_out, non_prosecution_possible=non_pros,
+        close_relative=close_rel, probation_excluded=pen.probation_excluded, characterisation=characterisation,
+        time_effect=time_effect_out, pending_verification=pending, what_changes=what_changes,
+        citations=["xingfa#art-266", f"{J}#art-1", "xingfa#art-99"],
+        sentence_estimate=sentence_estimate,
+    )

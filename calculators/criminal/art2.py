@@ -1,0 +1,79 @@
+"""zhapian-jieshi-2011#art-2 — 诈骗案件解释（2011）第二条: the circumstances of the first paragraph
+(酌情从严), and the second paragraph: an amount "接近" 数额巨大 / 数额特别巨大 with one of those
+circumstances, or by a fraud group's leader, is 其他严重情节 / 其他特别严重情节.
+
+This module is the one place of 第二条. Rule data: ``rules/criminal/art2.toml`` (the circumstance sets,
+the sentences) and each province's own 第二条 rules, ``[[version.local_rule]]`` in
+``rules/thresholds/<code>-<name>.toml`` (上海's lower 数额较大 floor, 湖北's and 北京's figures,
+江苏's "接近数额较大").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..facts import Facts
+from ..labels import tier_label
+from ..ruleset import TIER_ORDER, TIERS, LocalRuleKind, Ruleset
+from .amounts import Basis, Mode
+from .common import J, Evaluation, fmt, ordered, tier_of
+
+
+def _data(rs: Ruleset) -> dict[str, Any]:
+    return rs.criminal["art2"]  # type: ignore[no-any-return]
+
+
+def circumstances(rs: Ruleset) -> tuple[str, ...]:
+    """The circumstance codes of 第二条 (第一款's five and 第二款's fraud group leader)."""
+    return rs.art2["art2"]
+
+
+def apply(rs: Ruleset, amount: Decimal, basis: Basis, facts: Facts, ev: Evaluation) -> None:
+    """Apply the province's own 第二条 rules, then 第二条第二款 ("接近") where no local rule did."""
+    data = _data(rs)
+    local = data["local"]
+    present = set(facts.circumstances)
+    handled_near: set[str] = set()
+    version = basis.version
+    if version is not None and basis.mode is Mode.EXACT and basis.thresholds is not None:
+        t = basis.thresholds
+        for s in version.specials:
+            hit = present & set(s.circumstances)
+            if not hit:
+                continue
+            labels = "、".join(rs.circumstances[c].label for c in s.circumstances if c in hit)
+            if s.kind is LocalRuleKind.LOWER_LARGE_FLOOR and s.min is not None and t.large is not None and s.min <= amount < t.large:
+                ev.possible = {"large"}
+                ev.steps.append((local["lower_large_floor"].format(text=s.text, labels=labels), [f"{J}#art-1"]))
+            elif s.kind is LocalRuleKind.AGGRAVATED_FLOORS and s.floors is not None:
+                handled_near |= hit
+                higher = tier_of(amount, s.floors)
+                cur = max(ev.possible, key=TIER_ORDER.__getitem__)
+                if TIER_ORDER[higher] > TIER_ORDER[cur]:
+                    ev.possible = {higher}
+                ev.steps.append((local["aggravated_floors"].format(
+                    text=s.text, labels=labels, amount=fmt(amount), tier=tier_label(higher, rs)),
+                    [f"{J}#art-1", f"{J}#art-2"]))
+            elif s.kind is LocalRuleKind.NEAR_LARGE and s.min is not None and t.large is not None and s.min <= amount < t.large:
+                ev.possible = {"none", "large"}
+                ev.steps.append((local["near_large"].format(text=s.text, labels=labels), [f"{J}#art-1"]))
+                if s.warning:
+                    ev.warnings.append((s.warning_code or "near_large_undefined", s.warning, [f"{J}#art-1"]))
+    near = (present & set(circumstances(rs))) - handled_near
+    if near:
+        nt = data["near"]
+        added = {TIERS[TIER_ORDER[t] + 1] for t in ev.possible if t in ("large", "huge")}
+        labels = "、".join(rs.circumstances[c].label for c in near)
+        if added - ev.possible:
+            ev.possible |= added
+            ev.steps.append((nt["step"].format(labels=labels, amount=fmt(amount),
+                                               tiers="、".join(tier_label(x, rs) for x in ordered(added))),
+                             list(nt["step_citations"])))
+            ev.warnings.append(("near_threshold_undefined", nt["warning"], list(data["citations"])))
+
+
+def what_changes(rs: Ruleset, codes: set[str]) -> list[str]:
+    if "near_threshold_undefined" in codes or "near_large_undefined" in codes:
+        return [str(_data(rs)["near"]["what_changes"])]
+    return []
