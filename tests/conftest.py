@@ -18,11 +18,10 @@ GOLDEN_TODAY = date(2026, 11, 27)
 
 
 def load_golden() -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for path in sorted(CASES_DIR.glob("*.toml")):
-        with path.open("rb") as fh:
-            out.append((path.stem, tomllib.load(fh)))
-    return out
+    """Every golden case: tests/cases/*.toml and the provincial boundary cases (tests/golden.py)."""
+    from golden import load_golden as _load
+
+    return _load()
 
 
 # ---- the browser tests' shared fixtures (tests/browser_support.py has the helpers) ----

@@ -202,3 +202,18 @@ def test_what_changes_names_the_missing_facts():
     assert any("城市" in x for x in r["criminal"]["what_changes"])
     r = _result({"amount": "5000", "province": "浙江", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
     assert not any("省份" in x or "城市" in x for x in r["criminal"]["what_changes"])
+
+
+def test_golden_cases_are_grouped_by_subject_and_the_provinces_generated():
+    """tests/cases/*.toml hold [[case]] arrays by subject; every row of legal/thresholds.csv yields its
+    boundary cases at test time (no generated files)."""
+    import csv
+
+    from golden import CASES_DIR, provincial
+
+    assert not list(CASES_DIR.glob("prov-*.toml")) and not list(CASES_DIR.glob("case-*.toml"))
+    rows = list(csv.DictReader((ROOT / "legal" / "thresholds.csv").open(encoding="utf-8")))
+    gen = dict(provincial())
+    for row in rows:
+        assert any(name.startswith(f"prov-{row['gb2260_code']}") for name in gen), row["province"]
+    assert len(gen) >= len(rows)

@@ -1,4 +1,5 @@
-"""Same answers everywhere: every golden case (tests/cases/*.toml) through the built wheel in
+"""Same answers everywhere: every golden case (tests/golden.py: tests/cases/*.toml and the generated
+provincial cases) through the built wheel in
 Pyodide (Node + node_modules/pyodide, the same runtime the browser gets) and through CPython, both
 via ``calculators.browser.dispatch`` (the worker's entry point) with the same fixed ``today``;
 the JSON must match field by field (errors included).
@@ -21,7 +22,9 @@ from browser_support import ROOT
 
 pytestmark = pytest.mark.slow
 
-CASES = sorted((ROOT / "tests" / "cases").glob("*.toml"))
+from golden import load_golden  # noqa: E402  (tests/ is on the path, as for conftest)
+
+CASES = load_golden()
 try:
     from conftest import GOLDEN_TODAY  # the engine's fixed "today" for the golden cases
 except ImportError:  # pragma: no cover
@@ -70,8 +73,8 @@ def _jsonable(node: Any) -> Any:
     return node
 
 
-def payload_of(path: Path) -> str:
-    case = tomllib.loads(path.read_text("utf-8"))
+def payload_of(named: tuple[str, dict[str, Any]]) -> str:
+    case = named[1]
     return json.dumps({"facts": _jsonable(case.get("facts", {})), "today": GOLDEN_TODAY.isoformat()},
                       ensure_ascii=False)
 
@@ -116,7 +119,7 @@ def pyodide_results(tmp_path_factory) -> dict[str, dict]:
     assert info["version"] == "314.0.7" and info["python"].startswith("3.14"), info
     print(f"\nPyodide {info['version']} (Python {info['python'].split()[0]}): load {info['load_ms']:.0f} ms, "
           f"{len(CASES)} cases in {info['cases_ms']:.0f} ms")
-    results = {p.stem: json.loads(line) for p, line in zip(CASES, lines)}
+    results = {name: json.loads(line) for (name, _), line in zip(CASES, lines)}
     results["__echo__"] = echo
     return results
 
@@ -135,17 +138,17 @@ def test_there_are_golden_cases():
     assert len(CASES) >= 80
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("path", CASES, ids=[n for n, _ in CASES])
 def test_pyodide_matches_cpython(pyodide_results, path):
     from calculators import browser
 
     cpython = json.loads(browser.dispatch("classify", payload_of(path), []))
-    pyodide = pyodide_results[path.stem]
+    pyodide = pyodide_results[path[0]]
     problems = diff(cpython, pyodide)
     assert not problems, "\n".join(problems[:20])
     # the case really ran through the worker's path: an answer, or the engine's own error for the
     # field the case expects (never the internal-error message)
-    expect = tomllib.loads(path.read_text("utf-8")).get("expect", {})
+    expect = path[1].get("expect", {})
     if "error" in expect:
         assert cpython["ok"] is False and cpython["error"]["field"] == expect["error"], cpython
         assert "内部错误" not in cpython["error"]["message"]
