@@ -79,6 +79,13 @@ class CriminalResult:
     citations: list[str]
     # filled by calculators/sentencing.py (a range, never one number); None until it is built
     sentence_estimate: dict[str, Any] | None = None
+    # where REPORTED figures name a tier the national range leaves open: that tier (待核实)
+    likely_tier: str | None = None
+    # ordinary 诈骗 or possibly 电信网络诈骗 (criminal/characterisation.py)
+    offence: dict[str, Any] | None = None
+    # one line for the headline; "按合计数" where the claims were summed
+    summary: str = ""
+    amount_basis: str = "single"   # single | total
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -27,6 +27,7 @@ NATIONAL_FILE = "thresholds/000000-national.toml"
 CRIMINAL_FILES: tuple[str, ...] = (
     "criminal/amounts.toml",
     "criminal/art2.toml",
+    "criminal/characterisation.toml",
     "criminal/time_effect.toml",
     "criminal/attempt.toml",
     "criminal/penalty.toml",

@@ -24,6 +24,9 @@ CASES_DIR = ROOT / "tests" / "cases"
 THRESHOLDS_CSV = ROOT / "legal" / "thresholds.csv"
 TIERS = ("none", "large", "huge", "especially_huge")
 NATIONAL_ESPECIALLY_HUGE = 500000   # 诈骗案件解释第一条: 五十万元以上 (a row with no figure falls back to it)
+# 诈骗案件解释第一条第一款: 三千元至一万元以上、三万元至十万元以上、五十万元以上 (lowest and highest floors)
+NATIONAL_LOW = (3000, 30000, 500000)
+NATIONAL_HIGH = (10000, 100000, 500000)
 DATES = {"act_date": "2024-06-01", "decision_date": "2024-09-01"}
 
 
@@ -77,12 +80,23 @@ def provincial() -> list[tuple[str, dict[str, Any]]]:
                                   ("above", Decimal(floor) + Decimal("0.01"))):
                 if where == "above" and tier != "large":
                     continue
-                possible = sorted({_tier(amount, r) for r in readings}, key=TIERS.index)
+                found = {_tier(amount, r) for r in readings}
+                national = {_tier(amount, NATIONAL_LOW), _tier(amount, NATIONAL_HIGH)}
+                likely = None
+                if conf == "REPORTED" and len(national) > 1:
+                    # issue 13: REPORTED figures never settle what the national range leaves open
+                    (likely,) = found
+                    found |= national
+                possible = sorted(found, key=TIERS.index)
                 expect: dict[str, Any] = {
                     "criminal.tier": possible[0] if len(possible) == 1 else "uncertain",
                     "criminal.possible_tiers": possible,
                     f"criminal.thresholds_yuan.{tier}": f"{floor}.00",
                 }
+                if likely is not None:
+                    expect["criminal.likely_tier"] = likely
+                else:
+                    expect["null"] = ["criminal.likely_tier"]
                 if conf == "REPORTED":
                     expect |= {"criminal.pending_verification": True, "warnings_include": ["threshold_reported"]}
                 why = (f"{short}{'（' + facts['region'] + '）' if 'region' in facts else ''}: {tier} floor {floor} "

@@ -217,3 +217,58 @@ def test_golden_cases_are_grouped_by_subject_and_the_provinces_generated():
     for row in rows:
         assert any(name.startswith(f"prov-{row['gb2260_code']}") for name in gen), row["province"]
     assert len(gen) >= len(rows)
+
+
+HINT = "补充省份（广东还需城市）可以得出确定的结果"
+
+
+@pytest.mark.parametrize("facts,hint", [
+    ({"amount": "5000"}, True),                                   # 3000-10000: a province settles it
+    ({"amount": "50000"}, True),
+    ({"amount": "10000"}, False),                                 # large on every national reading
+    ({"amount": "600000"}, False),
+    ({"amount": "5000", "refund_obtained": False}, False),        # attempt at 数额较大 stays open anyway
+])
+def test_province_hint_only_where_a_province_would_settle_the_answer(facts, hint):
+    r = _result(facts | {"act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    texts = [w["text"] for w in r["warnings"] if w["code"] == "no_province"]
+    assert texts, "the national-range warning is always there without a province"
+    assert (HINT in texts[0]) is hint
+    assert any("省份" in x for x in r["criminal"]["what_changes"]) is hint
+
+
+@pytest.mark.parametrize("amount,hint", [("8000", False), ("70000", True)])
+def test_city_hint_only_where_the_two_classes_differ(amount, hint):
+    r = _result({"amount": amount, "province": "广东", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    assert ("region_missing" in {w["code"] for w in r["warnings"]}) is hint
+    assert any("城市" in x for x in r["criminal"]["what_changes"]) is hint
+
+
+@pytest.mark.parametrize("facts", [
+    {"amount": "500"}, {"amount": "5000", "province": "浙江"}, {"amount": "2000000", "province": "北京"},
+])
+def test_every_criminal_result_explains_ordinary_fraud_not_telecom(facts):
+    r = _result(facts | {"act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    steps = [s for s in r["steps"] if s["track"] == "criminal" and "刑事审判参考第1320号" in s["text"]]
+    assert len(steps) == 1
+    assert "xingshi-shenpan-1320#c1320-specific" in steps[0]["citations"]
+    assert "jianli-105#j105-holding" in steps[0]["citations"]
+    assert "二手来源（待核实）" in steps[0]["text"]  # 检例第105号 is REPORTED
+    assert "telecom_figures_may_apply" not in {w["code"] for w in r["warnings"]}
+
+
+def test_not_near_says_why():
+    r = _result({"amount": "6000", "province": "浙江", "circumstances": ["vulnerable_victim"],
+                 "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    text = next(s["text"] for s in r["steps"] if "60%" in s["text"])
+    assert "不到数额巨大标准 10万元 的 60%" in text and "湖北" in text
+
+
+def test_result_carries_the_display_labels():
+    r = _result({"amount": "5000", "act_date": "2024-06-01", "decision_date": "2024-09-01"})
+    assert r["labels"] == {
+        "tier": {"none": "未达数额较大", "large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大",
+                 "uncertain": "不确定"},
+        "confidence": {"VERIFIED": "已核对原文", "PARTIAL": "部分核对（待核实）", "REPORTED": "二手来源（待核实）",
+                       "UNKNOWN": "未找到可靠来源（待核实）"},
+    }

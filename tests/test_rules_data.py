@@ -86,8 +86,24 @@ def test_caveats_named_by_the_pack():
     for short in ("河北", "山西", "陕西", "新疆"):
         assert any("薄弱" in c for c in v[short].caveats)
     kinds = {p.short: [s.kind for s in p.versions[0].specials] for p in RS.provinces.values()}
-    assert kinds["上海"] == ["lower_large_floor"] and kinds["湖北"] == ["aggravated_floors"] and kinds["江苏"] == ["near_large"]
-    assert kinds["北京"] == ["aggravated_floors"]
+    assert kinds["上海"] == ["lower_large_floor"] and kinds["湖北"] == ["aggravated_floors"]
+    assert kinds["江苏"] == ["near_large", "near"] and kinds["北京"] == ["aggravated_floors"]
+    for short in ("新疆", "陕西", "山西"):
+        assert kinds[short] == ["near"]
+
+
+def test_near_figures_from_the_characterisation_research():
+    """legal/characterisation-and-sentencing.md §2: each province's own 接近 figures with their confidence."""
+    v = {p.short: p.versions[0] for p in RS.provinces.values()}
+    near = {short: next((s for s in v[short].specials if s.kind in ("near", "aggravated_floors")), None)
+            for short in ("北京", "湖北", "江苏", "新疆", "陕西", "山西")}
+    got = {k: (s.floors.huge, s.floors.especially_huge, s.confidence) for k, s in near.items() if s and s.floors}
+    assert got == {"北京": (80000, 400000, "VERIFIED"), "湖北": (30000, 300000, "VERIFIED"),
+                   "江苏": (48000, None, "REPORTED"), "新疆": (40000, 400000, "REPORTED"),
+                   "陕西": (40000, 450000, "REPORTED"), "山西": (None, 450000, "REPORTED")}
+    text = (ROOT / "legal" / "characterisation-and-sentencing.md").read_text("utf-8")
+    assert "Lowest share found anywhere: 60% (湖北)" in text
+    assert RS.criminal["art2"]["near"]["lowest_share"] == "0.6"
     hubei = v["湖北"].specials[0].floors
     assert (hubei.large, hubei.huge, hubei.especially_huge) == (3000, 30000, 300000)
     beijing = v["北京"].specials[0]

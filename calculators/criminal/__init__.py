@@ -23,7 +23,7 @@ from ..facts import Facts
 from ..result import CriminalResult, Trail
 from ..ruleset import Ruleset
 from ..labels import tier_label
-from . import amounts, art2, attempt, circumstances, leniency, penalty, time_effect
+from . import amounts, art2, attempt, characterisation, circumstances, leniency, penalty, time_effect
 from .amounts import Basis, Mode
 from .common import J, Evaluation, fmt, ordered, span, tier_of
 
@@ -43,6 +43,8 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
     steps = rs.criminal["amounts"]["steps"]
     province, region = facts.province, facts.region
     trail.step("criminal", texts["intro"].format(amount=fmt(facts.amount)), ["xingfa#art-266", f"{J}#art-1"])
+    # 0. ordinary 诈骗 (provincial figures), not 电信网络诈骗 (刑事审判参考第1320号, 检例第105号)
+    offence = characterisation.assess(rs, facts, trail)
 
     # 1. the figures on each date (解释第一条, 第二条, 未遂)
     b_act = amounts.basis_at(rs, province, region, facts.act_date)
@@ -64,15 +66,20 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
     attempt.explain(rs, facts, possible, trail)
     tier = ordered(possible)[0] if len(possible) == 1 else "uncertain"
     crime_tiers = [t for t in ordered(possible) if t != "none"]
+    likelies = [x for x in (ev_act.likely, ev_dec.likely) if x is not None and x in possible]
+    likely_tier = ordered(likelies)[0] if tier == "uncertain" and likelies else None
+    pending = pending or likely_tier is not None or bool(offence.get("pending_verification"))
 
-    # 3. where the figures come from
-    pending = amounts.provenance(rs, province, (b_act,) if same else (b_act, b_dec), trail) or pending
+    # 3. where the figures come from; whether a province (or a city) would settle the answer
+    would_resolve = tier == "uncertain" and province_would_resolve(rs, facts)
+    pending = amounts.provenance(rs, province, (b_act,) if same else (b_act, b_dec), trail, facts.amount,
+                                 would_resolve) or pending
 
     # 4. penalty and limitation (第二百六十六条, 第八十七条)
     pen = penalty.assess(rs, facts, tier, crime_tiers, trail)
 
     # 5. circumstances, leniency (解释第三、四条), probation (第七十四条)
-    circ_out, characterisation = circumstances.assess(rs, facts, crime_tiers, trail)
+    circ_out, characterising = circumstances.assess(rs, facts, crime_tiers, trail)
     non_pros = leniency.non_prosecution(rs, facts, possible, trail)
     close_rel = leniency.close_relative(rs, facts, trail)
     penalty.explain_probation(rs, pen, trail)
@@ -83,8 +90,9 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
 
     used = b_act if b_act.mode is Mode.EXACT else (b_dec if b_dec.mode is Mode.EXACT else None)
     codes = {w.code for w in trail.warnings}
-    what_changes = (amounts.what_changes(rs, province, codes) + time_effect.what_changes(rs, facts, same)
+    what_changes = (amounts.what_changes(rs, province, codes, would_resolve) + time_effect.what_changes(rs, facts, same)
                     + attempt.what_changes(rs, facts) + art2.what_changes(rs, codes)
+                    + characterisation.what_changes(rs, facts)
                     + [texts["what_changes_merge"], texts["what_changes_other_offences"]])
     return CriminalResult(
         tier=tier, possible_tiers=ordered(possible), tier_label=tier_label(tier, rs),
@@ -95,8 +103,22 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
         limitation_years=pen.limitation_years, limitation_years_by_tier=pen.limitation_years_by_tier,
         limitation=pen.limitation,
         attempt=not facts.refund_obtained, circumstances=circ_out, non_prosecution_possible=non_pros,
-        close_relative=close_rel, probation_excluded=pen.probation_excluded, characterisation=characterisation,
+        close_relative=close_rel, probation_excluded=pen.probation_excluded, characterisation=characterising,
         time_effect=time_effect_out, pending_verification=pending, what_changes=what_changes,
         citations=["xingfa#art-266", f"{J}#art-1", "xingfa#art-99"],
-        sentence_estimate=sentence_estimate,
+        sentence_estimate=sentence_estimate, likely_tier=likely_tier, offence=offence,
+        summary=amounts.summary(rs, facts.amount, len(facts.claims), tier, ordered(possible), likely_tier),
+        amount_basis="total" if len(facts.claims) > 1 else "single",
     )
+
+
+def province_would_resolve(rs: Ruleset, facts: Facts) -> bool:
+    """Would naming a province settle an uncertain answer? Only if the figures are what leaves it open:
+    with a province's figures at either end of the national range, the answer is one tier."""
+    from ..ruleset import Thresholds
+
+    for t in (rs.national_thresholds_low(), rs.national_thresholds_high()):
+        basis = Basis(facts.act_date, Mode.EXACT, Thresholds(t.large, t.huge, t.especially_huge), (), None, "")
+        if len(evaluate(rs, facts, basis).possible) != 1:
+            return False
+    return True

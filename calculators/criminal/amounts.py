@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..facts import money
-from ..labels import tier_label
+from ..labels import confidence_label, tier_label
 from ..result import Trail
 from ..ruleset import Province, ProvinceVersion, Region, Ruleset, Thresholds
 from .common import J, Evaluation, fmt, ordered, span, tier_of
@@ -97,6 +97,17 @@ def evaluate(rs: Ruleset, amount: Decimal, basis: Basis) -> Evaluation:
         ev.steps.append((steps["exact"].format(
             reason=basis.reason, large=fmt(t.large), huge=fmt(t.huge), eh=fmt(t.especially_huge),
             amount=fmt(amount), tier=tier_label(tier, rs)), CITATIONS + ["xingfa#art-266"]))
+        if basis.version is not None and basis.version.confidence == "REPORTED":
+            # figures from a secondary source never settle what the national range leaves open
+            low, high = rs.national_thresholds_low(), rs.national_thresholds_high()
+            national = span({tier_of(amount, low), tier_of(amount, high)})
+            if len(national) > 1:
+                ev.possible = national | {tier}
+                ev.likely = tier
+                ev.steps.append((steps["reported"].format(
+                    reason=basis.reason, amount=fmt(amount), tier=tier_label(tier, rs),
+                    tiers="、".join(tier_label(x, rs) for x in ordered(ev.possible)),
+                    conf=confidence_label("REPORTED", rs)), list(CITATIONS)))
         alt = basis.version.alternative if basis.version is not None and not basis.regions else None
         if alt is not None:
             a = alt.thresholds
@@ -111,15 +122,17 @@ def evaluate(rs: Ruleset, amount: Decimal, basis: Basis) -> Evaluation:
     return ev
 
 
-def provenance(rs: Ruleset, province: Province | None, bases: tuple[Basis, ...], trail: Trail) -> bool:
-    """Warn where the figures used come from a weak source or have no date; True when 待核实."""
+def provenance(rs: Ruleset, province: Province | None, bases: tuple[Basis, ...], trail: Trail,
+               amount: Decimal, province_would_resolve: bool) -> bool:
+    """Warn where the figures used come from a weak source or have no date; True when 待核实. The hint
+    to add a province (or a city) is given only where it would settle the answer."""
     w = _texts(rs)["warnings"]
     pending = False
     cites = [f"{J}#art-1"]
     for basis in bases:
         v = basis.version
         if province is None:
-            trail.warn("no_province", w["no_province"], cites, "criminal")
+            trail.warn("no_province", w["no_province_hint" if province_would_resolve else "no_province"], cites, "criminal")
             continue
         if v is None:
             trail.warn("province_not_in_force", w["not_in_force"].format(reason=basis.reason), cites, "criminal")
@@ -137,7 +150,7 @@ def provenance(rs: Ruleset, province: Province | None, bases: tuple[Basis, ...],
         for c in caveats:
             pending = True
             trail.warn("threshold_caveat", f"{province.name}：{c}", cites, "criminal")
-        if basis.mode is Mode.REGIONS:
+        if basis.mode is Mode.REGIONS and len({tier_of(amount, r.thresholds) for r in basis.regions}) > 1:
             trail.warn("region_missing", w["region_missing"].format(province=province.name), cites, "criminal")
     return pending
 
@@ -171,12 +184,22 @@ def national_ranges_yuan(rs: Ruleset) -> dict[str, list[str]]:
     return {t: [money(lo), money(hi)] for t, (lo, hi) in rs.national_ranges.items()}  # type: ignore[misc]
 
 
-def what_changes(rs: Ruleset, province: Province | None, codes: set[str]) -> list[str]:
+def what_changes(rs: Ruleset, province: Province | None, codes: set[str], province_would_resolve: bool) -> list[str]:
     wc = _texts(rs)["what_changes"]
     out: list[str] = []
-    if province is None or "province_unknown" in codes:
+    if (province is None and province_would_resolve) or "province_unknown" in codes:
         out.append(wc["province"])
     if "region_missing" in codes:
         out.append(wc["region"])
     return out
 
+
+
+def summary(rs: Ruleset, amount: Decimal, claims: int, tier: str, possible: list[str], likely: str | None) -> str:
+    """One line for the headline: the tier, and what it rests on (the total where claims were summed)."""
+    t = _texts(rs)["summary"]
+    basis = t["total"].format(amount=fmt(amount), n=claims) if claims > 1 else t["single"].format(amount=fmt(amount))
+    if tier != "uncertain":
+        return str(t["definite"].format(basis=basis, tier=tier_label(tier, rs)))
+    text = t["uncertain"].format(basis=basis, tiers="、".join(tier_label(x, rs) for x in possible))
+    return str(text + (t["likely"].format(tier=tier_label(likely, rs)) if likely else ""))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..facts import Facts
-from ..labels import tier_label
+from ..labels import confidence_label, tier_label
 from ..ruleset import TIER_ORDER, TIERS, LocalRuleKind, Ruleset
 from .amounts import Basis, Mode
 from .common import J, Evaluation, fmt, ordered, tier_of
@@ -62,18 +62,71 @@ def apply(rs: Ruleset, amount: Decimal, basis: Basis, facts: Facts, ev: Evaluati
                     ev.warnings.append((s.warning_code or "near_large_undefined", s.warning, [f"{J}#art-1"]))
     near = (present & set(circumstances(rs))) - handled_near
     if near:
-        nt = data["near"]
-        added = {TIERS[TIER_ORDER[t] + 1] for t in ev.possible if t in ("large", "huge")}
-        labels = "、".join(rs.circumstances[c].label for c in near)
-        if added - ev.possible:
-            ev.possible |= added
-            ev.steps.append((nt["step"].format(labels=labels, amount=fmt(amount),
-                                               tiers="、".join(tier_label(x, rs) for x in ordered(added))),
-                             list(nt["step_citations"])))
+        _near(rs, amount, basis, near, ev)
+
+
+def higher_threshold(rs: Ruleset, basis: Basis, tier: str) -> int | None:
+    """The floor of ``tier`` where the amount is judged: the figures in force, the lowest of the regions,
+    or the national floor (the lowest any province may set) without provincial figures."""
+    if basis.mode is Mode.EXACT and basis.thresholds is not None:
+        return basis.thresholds.get(tier)
+    if basis.mode is Mode.REGIONS:
+        values = [v for r in basis.regions if (v := r.thresholds.get(tier)) is not None]
+        return min(values) if values else None
+    return rs.national_thresholds_low().get(tier)
+
+
+def _near(rs: Ruleset, amount: Decimal, basis: Basis, near: set[str], ev: Evaluation) -> None:
+    """第二条第二款 "接近": the province's own figures where the pack has them, else 60% of the higher
+    tier's floor (the lowest share any province uses; not a rule of law)."""
+    data = _data(rs)
+    nt = data["near"]
+    share = Decimal(nt["lowest_share"])
+    labels = "、".join(rs.circumstances[c].label for c in rs.art2["art2"] if c in near)
+    cites = list(nt["step_citations"])
+    own_rules = [s for s in (basis.version.specials if basis.version is not None and basis.mode is Mode.EXACT else ())
+                 if s.kind is LocalRuleKind.NEAR and near & set(s.circumstances)]
+    province = basis.reason
+    added: set[str] = set()
+    for cur in ordered(ev.possible):
+        if cur not in ("large", "huge"):
+            continue
+        higher = TIERS[TIER_ORDER[cur] + 1]
+        if higher in ev.possible:
+            continue
+        label = tier_label(higher, rs)
+        own = next((s for s in own_rules if s.floors is not None and s.floors.get(higher) is not None), None)
+        if own is not None and own.floors is not None:
+            floor = own.floors.get(higher)
+            assert floor is not None
+            conf = confidence_label(own.confidence, rs)
+            if amount >= floor:
+                added.add(higher)
+                ev.steps.append((nt["own_step"].format(province=province, confidence=conf, text=own.text,
+                                                       amount=fmt(amount), floor=fmt(floor), higher=label), cites))
+                if own.confidence != "VERIFIED":
+                    ev.warnings.append(("near_threshold_reported", nt["own_warning"].format(province=province),
+                                        list(data["citations"])))
+            else:
+                ev.steps.append((nt["own_not_near"].format(province=province, confidence=conf, text=own.text,
+                                                           amount=fmt(amount), floor=fmt(floor), higher=label), cites))
+            continue
+        threshold = higher_threshold(rs, basis, higher)
+        if threshold is None:
+            continue
+        cut = Decimal(threshold) * share
+        if amount >= cut:
+            added.add(higher)
+            ev.steps.append((nt["step"].format(labels=labels, amount=fmt(amount), higher=label,
+                                               threshold=fmt(threshold), cut=fmt(cut)), cites))
             ev.warnings.append(("near_threshold_undefined", nt["warning"], list(data["citations"])))
+        else:
+            ev.steps.append((nt["not_near"].format(labels=labels, amount=fmt(amount), higher=label,
+                                                   threshold=fmt(threshold), cut=fmt(cut)), cites))
+    ev.possible |= added
 
 
 def what_changes(rs: Ruleset, codes: set[str]) -> list[str]:
-    if "near_threshold_undefined" in codes or "near_large_undefined" in codes:
+    if codes & {"near_threshold_undefined", "near_large_undefined", "near_threshold_reported"}:
         return [str(_data(rs)["near"]["what_changes"])]
     return []

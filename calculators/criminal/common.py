@@ -46,5 +46,6 @@ def fmt(value: int | Decimal | None) -> str:
 class Evaluation:
     """The possible tiers on one date, with the steps and warnings that explain them."""
     possible: set[str]
+    likely: str | None = None   # the tier under REPORTED figures, where the national range leaves it open
     steps: list[tuple[str, list[str]]] = field(default_factory=list)
     warnings: list[tuple[str, str, list[str]]] = field(default_factory=list)
