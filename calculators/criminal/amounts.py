@@ -143,7 +143,7 @@ def provenance(rs: Ruleset, province: Province | None, bases: tuple[Basis, ...],
         caveats = list(v.caveats)
         if v.confidence == "REPORTED":
             pending = True
-            first = caveats.pop(0) if caveats and "REPORTED" in caveats[0] else w["reported_default"]
+            first = caveats.pop(0) if caveats and "二手来源" in caveats[0] else w["reported_default"]
             trail.warn("threshold_reported", f"{province.name}：{first}", cites, "criminal")
         if not v.date_known:
             pending = True
