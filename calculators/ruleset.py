@@ -89,7 +89,7 @@ class Thresholds:
     especially_huge: int | None
 
     def get(self, tier: str) -> int | None:
-        return getattr(self, tier)  # type: ignore[no-any-return]  # the three fields are int | None
+        return self.to_dict()[tier]
 
     def to_dict(self) -> dict[str, int | None]:
         return {"large": self.large, "huge": self.huge, "especially_huge": self.especially_huge}
@@ -258,7 +258,7 @@ def _check_figures(t: Thresholds, ranges: dict[str, tuple[int, int]], where: str
         lo, hi = ranges[tier]
         if not lo <= value <= hi:
             raise RulesError(f"{where}: {tier} = {value} outside the national range {lo}-{hi}")
-    vals = [t.get(x) for x in AMOUNT_TIERS if t.get(x) is not None]
+    vals = [v for x in AMOUNT_TIERS if (v := t.get(x)) is not None]
     if vals != sorted(vals):
         raise RulesError(f"{where}: thresholds not increasing: {vals}")
 
@@ -438,10 +438,10 @@ def load() -> Ruleset:
         for key in (code, p.name, p.short):
             index[key] = code
     digest = hashlib.sha256()
-    for name in raw:
+    for name, data in raw.items():
         digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(raw[name])
+        digest.update(data)
     return Ruleset(
         national=national, national_from=national["from"], national_ranges=ranges,
         provinces=provinces, criminal=criminal,

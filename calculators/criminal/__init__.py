@@ -20,14 +20,23 @@ circumstances and leniency. The sentence estimate (calculators/sentencing.py) pl
 from __future__ import annotations
 
 from ..facts import Facts
+from ..labels import tier_label
 from ..result import CriminalResult, Trail
 from ..ruleset import Ruleset
-from ..labels import tier_label
-from . import amounts, art2, attempt, characterisation, circumstances, leniency, penalty, time_effect
+from . import (
+    amounts,
+    art2,
+    attempt,
+    characterisation,
+    circumstances,
+    leniency,
+    penalty,
+    time_effect,
+)
 from .amounts import Basis, Mode
-from .common import J, Evaluation, fmt, ordered, span, tier_of
+from .common import Evaluation, J, fmt, ordered, span, tier_of
 
-__all__ = ["assess", "tier_of", "span", "ordered", "fmt", "Basis", "Mode", "Evaluation"]
+__all__ = ["Basis", "Evaluation", "Mode", "assess", "fmt", "ordered", "span", "tier_of"]
 
 
 def evaluate(rs: Ruleset, facts: Facts, basis: Basis) -> Evaluation:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from ..facts import money
 from ..labels import confidence_label, tier_label
 from ..result import Trail
 from ..ruleset import Province, ProvinceVersion, Region, Ruleset, Thresholds
-from .common import J, Evaluation, fmt, ordered, span, tier_of
+from .common import Evaluation, J, fmt, ordered, span, tier_of
 
 CITATIONS = [f"{J}#art-1", "xingfa#art-99"]
 
@@ -47,7 +47,7 @@ class Basis:
 
 
 def _texts(rs: Ruleset) -> dict[str, Any]:
-    return rs.criminal["amounts"]  # type: ignore[no-any-return]
+    return cast(dict[str, Any], rs.criminal["amounts"])
 
 
 def basis_at(rs: Ruleset, province: Province | None, region: Region | None, on: date) -> Basis:
@@ -158,7 +158,7 @@ def provenance(rs: Ruleset, province: Province | None, bases: tuple[Basis, ...],
 def thresholds_dict(t: Thresholds | None) -> dict[str, str] | None:
     if t is None:
         return None
-    return {k: money(v) for k, v in t.to_dict().items() if v is not None}  # type: ignore[misc]
+    return {k: str(money(v)) for k, v in t.to_dict().items() if v is not None}
 
 
 def version_source(province: Province | None, basis: Basis) -> dict[str, Any] | None:
@@ -181,7 +181,7 @@ def version_source(province: Province | None, basis: Basis) -> dict[str, Any] | 
 
 
 def national_ranges_yuan(rs: Ruleset) -> dict[str, list[str]]:
-    return {t: [money(lo), money(hi)] for t, (lo, hi) in rs.national_ranges.items()}  # type: ignore[misc]
+    return {t: [str(money(lo)), str(money(hi))] for t, (lo, hi) in rs.national_ranges.items()}
 
 
 def what_changes(rs: Ruleset, province: Province | None, codes: set[str], province_would_resolve: bool) -> list[str]:

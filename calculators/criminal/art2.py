@@ -11,17 +11,17 @@ the sentences) and each province's own 第二条 rules, ``[[version.local_rule]]
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..facts import Facts
 from ..labels import confidence_label, tier_label
 from ..ruleset import TIER_ORDER, TIERS, LocalRuleKind, Ruleset
 from .amounts import Basis, Mode
-from .common import J, Evaluation, fmt, ordered, tier_of
+from .common import Evaluation, J, fmt, ordered, tier_of
 
 
 def _data(rs: Ruleset) -> dict[str, Any]:
-    return rs.criminal["art2"]  # type: ignore[no-any-return]
+    return cast(dict[str, Any], rs.criminal["art2"])
 
 
 def circumstances(rs: Ruleset) -> tuple[str, ...]:

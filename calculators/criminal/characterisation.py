@@ -8,7 +8,7 @@ apply instead (待核实). Rule data: ``rules/criminal/characterisation.toml``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..facts import Facts
 from ..labels import confidence_label, tier_label
@@ -20,7 +20,7 @@ from .common import fmt, tier_of
 
 
 def _data(rs: Ruleset) -> dict[str, Any]:
-    return rs.criminal["characterisation"]  # type: ignore[no-any-return]
+    return cast(dict[str, Any], rs.criminal["characterisation"])
 
 
 def telecom_thresholds(rs: Ruleset) -> Thresholds:

@@ -20,7 +20,7 @@ def assess(rs: Ruleset, facts: Facts, crime_tiers: list[str], trail: Trail) -> t
         if eff is None:
             continue
         item = {"code": code, "label": c.label, "kind": eff["kind"], "effect": eff["effect"], "citations": list(eff["citations"])}
-        if "partial" in c.tags or any(x.startswith("liangxing-2021") or x.startswith("dianxin-yijian") for x in eff["citations"]):
+        if "partial" in c.tags or any(x.startswith(("liangxing-2021", "dianxin-yijian")) for x in eff["citations"]):
             item["pending_verification"] = True
         out.append(item)
         if eff["kind"] == "characterisation":
