@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .facts import FactsError
+from .errors import FactsError
 from .result import Result
 
 __version__ = "0.1.0"

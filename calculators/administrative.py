@@ -12,22 +12,9 @@ from datetime import date
 from typing import Any
 
 from .facts import Facts, money
+from .periods import add_months
 from .result import AdministrativeResult, Trail
 from .ruleset import Ruleset
-
-
-def add_months(d: date, months: int) -> date:
-    """The corresponding day ``months`` later; the last day of the month where there is none
-    (the method of 民法典第二百零一、二百零二条)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 31, 30, 29, 28):
-        if day <= d.day:
-            try:
-                return date(year, month, day)
-            except ValueError:
-                continue
-    raise AssertionError("unreachable")
 
 
 def _version_dict(rs: Ruleset, key: str, facts: Facts) -> dict[str, Any]:

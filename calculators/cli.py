@@ -23,7 +23,8 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from .facts import FactsError, parse_date
+from .dates import parse_date
+from .errors import FactsError
 
 TOOL_COMMANDS: dict[str, str] = {
     "photo": "calculators.toolkit.photo.cli",
@@ -54,7 +55,7 @@ def _error(field: str | None, message: str) -> dict[str, Any]:
 
 def _today(value: str | None) -> date:
     if value:
-        return parse_date(value, "today")
+        return parse_date(value, "today", "今天的日期")
     return date.today()  # the thin layer that reads the clock
 
 

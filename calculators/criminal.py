@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from .facts import Facts, money
+from .periods import add_years as _add_years
 from .result import CriminalResult, Trail
 from .ruleset import AMOUNT_TIERS, TIER_ORDER, TIERS, Province, ProvinceVersion, Region, Ruleset, Thresholds
 
@@ -206,13 +207,6 @@ def _version_source(province: Province | None, basis: Basis) -> dict[str, Any] |
         "from": v.valid_from.isoformat() if v.valid_from else None, "date_known": v.date_known,
         "sources": list(v.sources), "caveats": list(v.caveats),
     }
-
-
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February -> 28 February (no corresponding day: last day of the month)
-        return d.replace(year=d.year + years, day=28)
 
 
 def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:

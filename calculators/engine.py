@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from . import administrative, civil, criminal
-from .facts import Facts, FactsError, money, parse_date, parse_facts
+from .dates import parse_date
+from .errors import FactsError
+from .facts import Facts, money, parse_facts
 from .result import Result, Trail
 from .ruleset import Ruleset, load
 
@@ -90,7 +92,7 @@ def browser_entry(payload: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]
         if raw_today in (None, ""):
             today = date.today()  # thin layer: the page normally sends its own date
         else:
-            today = parse_date(raw_today, "today")
+            today = parse_date(raw_today, "today", "今天的日期")
         return classify(facts, today=today).to_dict()
     except FactsError as exc:
         return exc.to_dict()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from .errors import RulesError
 from .laws import cite, rule_bytes
 
 # The rule files this module owns, in the order they are hashed for rules_version().
@@ -35,10 +36,6 @@ TIERS: tuple[str, ...] = ("none", "large", "huge", "especially_huge")
 TIER_ORDER: dict[str, int] = {t: i for i, t in enumerate(TIERS)}
 AMOUNT_TIERS: tuple[str, ...] = ("large", "huge", "especially_huge")
 CONFIDENCES = ("VERIFIED", "REPORTED", "UNKNOWN")
-
-
-class RulesError(Exception):
-    """The rule data is inconsistent (a bug in the data files, not bad user input)."""
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ revocation periods and the limitation period, each with its article, last day an
 
 Every figure comes from the engine's rule data (``rules/administrative.toml`` discovery_months,
 ``rules/criminal.toml`` limitation_years, ``rules/civil.toml`` periods) and every date from the
-engine's period arithmetic (``calculators.administrative.add_months`` / ``calculators.civil.period_end``,
-the method of 民法典第二百零一、二百零二条). With an amount, the tier comes from the engine's
+engine's period arithmetic (``calculators.periods``, the method of 民法典第二百零一、二百零二条; the civil
+periods from ``calculators.civil.periods``, the same function the civil track uses). With an amount, the tier comes from the engine's
 ``classify``; otherwise from the calculator's ``tier`` parameter; otherwise every tier is listed.
 ``today`` is passed in (the page sends the browser's date; the CLI its own): nothing here reads the clock.
 
@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import unicodedata
 from datetime import date
 from typing import Any
 
-from calculators import ruleset
-from calculators.administrative import add_months
-from calculators.civil import period_end
+from calculators import civil, ruleset
+from calculators.dates import parse_date, parse_optional_date
 from calculators.laws import cite
+from calculators.periods import add_months
 from calculators.toolkit import ics
 from calculators.toolkit.fees import InputError
-
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 DISCLAIMER = ("这些日期是按条文推算的参考，不是法律意见。期间的起算、中止、中断和节假日顺延都可能改变到期日，"
               "重要的期限请尽早行动，并请律师核对。")
@@ -44,29 +39,6 @@ ENGINE_KEYS = {"amount": "amount", "province": "province", "region": "region", "
                "discovery_date": "discovery_date"}
 FIELD_OF_ENGINE = {v: k for k, v in ENGINE_KEYS.items()}
 KNOWN_KEYS = set(ENGINE_KEYS) | {"today", "tier"}
-
-
-def parse_date(value: Any, field: str, label: str, *, required: bool = True) -> date | None:
-    """ISO "2026-03-01" (also 2026/3/1, 2026年3月1日, full-width digits) -> date; Chinese InputError otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InputError(field, f"请填写{label}（例如 2026-03-01）。")
-        return None
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise InputError(field, f"{label}的格式无法识别，请写成 2026-03-01 的形式。")
-    text = unicodedata.normalize("NFKC", value).strip()
-    m = _DATE_RE.match(text) if len(text) <= 20 else None
-    if not m:
-        raise InputError(field, f"{label}的格式无法识别，请写成 2026-03-01 的形式。")
-    y, mo, d = (int(g) for g in m.groups())
-    if not MIN_YEAR <= y <= MAX_YEAR:
-        raise InputError(field, f"{label}的年份超出可计算的范围（{MIN_YEAR}—{MAX_YEAR}年）。")
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise InputError(field, f"{label}不存在：{y}年{mo}月没有{d}日。" if 1 <= mo <= 12 else f"{label}不存在：没有{mo}月。") from None
 
 
 def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list[str], str, list[dict[str, Any]]]:
@@ -112,10 +84,9 @@ def compute(payload: dict[str, Any]) -> dict[str, Any]:
         if key not in KNOWN_KEYS:
             raise InputError(str(key)[:40], f"未知的字段“{str(key)[:40]}”。")
     act = parse_date(payload.get("act"), "act", "行为日期（买家申请退款的日期）")
-    assert act is not None
-    known = parse_date(payload.get("known_date"), "known_date", "你发现受骗的日期", required=False)
-    today = parse_date(payload.get("today"), "today", "今天的日期", required=False)
-    decision = parse_date(payload.get("decision"), "decision", "处理日期", required=False)
+    known = parse_optional_date(payload.get("known_date"), "known_date", "你发现受骗的日期")
+    today = parse_optional_date(payload.get("today"), "today", "今天的日期")
+    decision = parse_optional_date(payload.get("decision"), "decision", "处理日期")
     if known is not None and known < act:
         raise InputError("known_date", f"你发现受骗的日期（{known.isoformat()}）早于行为日期（{act.isoformat()}），请检查日期顺序。")
     if today is not None:
@@ -181,13 +152,8 @@ def compute(payload: dict[str, Any]) -> dict[str, Any]:
     # civil periods (民法典第一百五十二条, 第一百八十八条)
     periods = {p["code"]: p for p in rs.civil["periods"]}
     p1, p5, p3, p20 = periods["revocation_known"], periods["revocation_absolute"], periods["limitation"], periods["limitation_max"]
-    five_end = period_end(act, years=p5["years"], months=p5["months"])
-    twenty_end = period_end(act, years=p20["years"], months=p20["months"])
-    if known is not None:
-        one_end = min(period_end(known, years=p1["years"], months=p1["months"]), five_end)
-        three_end = min(period_end(known, years=p3["years"], months=p3["months"]), twenty_end)
-    else:
-        one_end = three_end = None
+    ends = civil.periods(rs.civil, act, known)
+    one_end, five_end, three_end, twenty_end = ends.revocation_1y, ends.revocation_5y, ends.limitation_3y, ends.limitation_20y
     need_known = ["没有填写你发现受骗的日期，无法算出到期日。"] if known is None else []
     deadlines.append(_entry("civil-revocation-1y", "civil", p1["label"], known, "知道或者应当知道撤销事由之日", one_end,
                             [p1["citation"]], p1["text"], today,

@@ -23,7 +23,7 @@ from typing import Any
 from calculators import ruleset
 from calculators.laws import cite
 from calculators.toolkit import docx
-from calculators.toolkit.deadlines import parse_date
+from calculators.dates import parse_optional_date
 from calculators.toolkit.fees import InputError, compute as fee_compute, parse_amount, yuan
 
 KINDS = ("appeal", "police", "complaint")
@@ -144,7 +144,7 @@ def normalise(payload: dict[str, Any]) -> dict[str, Any]:
             raise InputError(str(key)[:40], f"未知的字段“{str(key)[:40]}”。")
     f: dict[str, Any] = {k: _text(payload, k) for k in TEXT_FIELDS}
     for k, label in DATE_FIELDS.items():
-        f[k] = parse_date(payload.get(k), k, label, required=False)
+        f[k] = parse_optional_date(payload.get(k), k, label)
     amount = payload.get("amount")
     f["amount"] = None if amount in (None, "") else parse_amount(amount, "amount")
     other = payload.get("other_loss")

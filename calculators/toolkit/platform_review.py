@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from calculators.laws import cite, rule_bytes
-from calculators.toolkit.deadlines import parse_date
+from calculators.dates import parse_optional_date
 from calculators.toolkit.fees import InputError
 
 DISCLAIMER = (
@@ -60,7 +60,7 @@ def _normalise(payload: dict[str, Any]) -> dict[str, Any]:
         raw = payload.get(code)
         label = q["label"]
         if q["kind"] == "date":
-            answers[code] = parse_date(raw, code, "平台作出处理的日期", required=False)
+            answers[code] = parse_optional_date(raw, code, "平台作出处理的日期")
         elif q["kind"] == "number":
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 answers[code] = None
