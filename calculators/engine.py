@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import administrative, civil, criminal
+from . import __version__, administrative, civil, criminal
 from .dates import parse_date
 from .errors import FactsError
 from .facts import Facts, money, parse_facts
@@ -19,7 +19,7 @@ from .ruleset import Ruleset, load
 
 __all__ = ["classify", "classify_facts", "browser_entry", "FactsError"]
 
-PACKAGE_VERSION = "0.1.0"
+PACKAGE_VERSION = __version__  # the one version string, in calculators/__init__.py
 
 
 def _similar_cases(rs: Ruleset, amount: Decimal, possible: list[str], limit: int = 3) -> list[dict[str, Any]]:
