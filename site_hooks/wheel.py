@@ -58,7 +58,8 @@ TOOLS_DIST = "calculators_tools"
 # what only the tools need (never imported by the engine: calculators/ruleset.py RULE_FILES)
 TOOLS_PREFIXES = ("calculators/toolkit/",)
 TOOLS_FILES = {"calculators/cli.py", "calculators/__main__.py",
-               "calculators/rules/court_fees.toml", "calculators/rules/platform_duties.toml"}
+               "calculators/rules/court_fees.toml", "calculators/rules/platform_duties.toml",
+               "calculators/rules/deadlines.toml"}
 
 
 def is_tools_file(rel: str) -> bool:

@@ -195,3 +195,25 @@ def test_cli_writes_ics(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "calculators.toolkit.deadlines", "--act", "2026-13-01"],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and json.loads(bad.stdout)["error"]["field"] == "act" and "Traceback" not in bad.stderr
+
+
+# ---- the tool's fixed texts (rules/deadlines.toml) ---------------------------------------------------
+
+def test_fixed_texts_come_from_the_rule_data_and_cite_real_units():
+    from calculators.laws import cite, parse_text, registry
+    texts = deadlines.texts()
+    ids: list[str] = []
+    ruleset._collect_ids(texts, ids)
+    assert len(set(ids)) >= 6
+    for cid in set(ids):
+        c = cite(cid)
+        anchors = {u.anchor for f in registry()[c.law].files for u in parse_text((ROOT / "legal" / f).read_text("utf-8"))[1]}
+        assert c.anchor in anchors, cid
+    r, d = run(act="2025-12-10", decision="2026-03-01", today="2026-03-02", tier="huge")
+    assert texts["zhian_discovery"]["both_texts"] in d["zhian-discovery"]["notes"]
+    assert d["criminal-limitation-huge"]["title"] == texts["criminal_limitation"]["title"].format(tier="数额巨大", years=15)
+    assert d["civil-limitation-20y"]["start_label"] == texts["civil"]["limitation_max"]["start_label"]
+    assert {n["code"] for n in r["notes"]} >= {"criminal_method", "civil_method", "holiday", "interruption"}
+    assert "deadlines.toml" in {p.name for p in (ROOT / "calculators" / "rules").iterdir()}
+    from site_hooks.wheel import is_tools_file
+    assert is_tools_file("calculators/rules/deadlines.toml")  # in the tools wheel, not the calculator's
