@@ -8,7 +8,7 @@ figures and the fixed Chinese texts sit beside each other in ``rules/administrat
 - ``scope``              zhian-2012#art-2, zhian-2025#art-8   only what is not a crime
 - ``circumstances``      zhian-2012#art-19/20, zhian-2025#art-20/21/22   lighter and heavier
 - ``punishment``         zhian-2012#art-49, zhian-2025#art-58   detention and fine
-- ``discovery_period``   zhian-2012#art-22, zhian-2025#art-25   not discovered in six months
+- ``discovery_period``   zhian-2012#art-22, zhian-2025#art-25   not discovered in six months: 不再处罚
 - ``first_violation``    xingzheng-chufa-2021#art-33   首违不罚 (debated for 治安)
 
 ``assess`` runs them in that order. For an act before 2026-01-01 decided later, both texts are
@@ -55,14 +55,16 @@ def _which(adm: dict[str, Any], keys: list[str]) -> str:
     return str(t["which_both"] if len(keys) == 2 else t[f"which_{keys[0]}"])
 
 
-def explain_texts_in_force(adm: dict[str, Any], keys: list[str], applies: Applies,
+def explain_texts_in_force(adm: dict[str, Any], keys: list[str], applies: Applies, no_penalty: bool,
                            facts: Facts, trail: Trail) -> dict[str, Any] | None:
     """xingzheng-chufa-2021#art-37 in the reasoning; returns the comparison of the two texts
-    (``lighter``) where both are shown and a penalty is possible, else ``None``."""
+    (``lighter``) where both are shown and a penalty is possible, else ``None``. ``no_penalty``:
+    not a crime, but the six months have run out."""
     t = adm["transition"]
     cite = t["citation"]
     if applies is False:
-        trail.step(TRACK, _say(t["if_not_crime"], which=_which(adm, keys)), [cite])
+        template = t["no_penalty"] if no_penalty else t["if_not_crime"]
+        trail.step(TRACK, _say(template, which=_which(adm, keys)), [cite])
         return None
     if len(keys) == 1:
         trail.step(TRACK, t[f"only_{keys[0]}"], [cite])
@@ -176,6 +178,26 @@ def discovery_period(adm: dict[str, Any], keys: list[str], facts: Facts) -> dict
     }
 
 
+def no_penalty(adm: dict[str, Any], applies: Applies, summary: str, period: dict[str, Any],
+               trail: Trail) -> tuple[Applies, str]:
+    """zhian-2012#art-22 / zhian-2025#art-25 "不再处罚": once the six months have run out before the
+    police discovered the act, no 治安管理处罚 may be imposed: ``applies`` becomes False and the
+    summary and a warning say why, with the dates. Unchanged while ``expired`` is not True."""
+    if period["expired"] is not True:
+        return applies, summary
+    d = adm["discovery"]
+    dates = {"act": period["from"], "last_day": period["last_day"], "discovery": period["discovery_date"]}
+    articles = "、".join(v["label"] + v["discovery_article"] for v in adm["versions"].values()
+                        if v["discovery_citation"] in period["citations"])
+    trail.warn("discovery_expired", _say(d["expired_warning"], articles=articles, **dates),
+               period["citations"] + list(PERIOD_CITATIONS), TRACK)
+    if applies is True:
+        return False, _say(d["no_penalty"], **dates)
+    if applies == "conditional":
+        return False, _say(d["no_penalty_maybe_crime"], **dates)
+    return False, summary + _say(d["no_penalty_crime"], **dates)
+
+
 def explain_discovery_period(adm: dict[str, Any], period: dict[str, Any], trail: Trail) -> None:
     """zhian-2012#art-22 / zhian-2025#art-25 in the reasoning, with the warnings on what is unknown."""
     d = adm["discovery"]
@@ -204,12 +226,15 @@ def first_violation(adm: dict[str, Any], trail: Trail) -> None:
 def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -> AdministrativeResult:
     adm = rs.administrative
     keys = texts_in_force(adm, facts.act_date, facts.decision_date)
-    applies, summary = scope(adm, possible_tiers)
-    trail.step(TRACK, _say(adm["scope"]["step"], summary=summary), _scope_citations(adm, keys))
+    not_crime, summary = scope(adm, possible_tiers)
+    period = discovery_period(adm, keys, facts)
+    expired = period["expired"] is True and not_crime is not False
+    scope_text = adm["scope"][f"{'maybe_crime' if not_crime == 'conditional' else 'not_crime'}_expired"] if expired else summary
+    trail.step(TRACK, _say(adm["scope"]["step"], summary=scope_text), _scope_citations(adm, keys))
 
     versions = [punishment(rs, k, facts) for k in keys]
-    period = discovery_period(adm, keys, facts)
-    lighter = explain_texts_in_force(adm, keys, applies, facts, trail)
+    applies, summary = no_penalty(adm, not_crime, summary, period, trail)
+    lighter = explain_texts_in_force(adm, keys, applies, expired, facts, trail)
     if applies is not False:
         for v in versions:
             explain_punishment(adm, v, trail)
@@ -221,9 +246,11 @@ def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -
 
 def _result(adm: dict[str, Any], keys: list[str], applies: Applies, summary: str, versions: list[dict[str, Any]],
             lighter: dict[str, Any] | None, period: dict[str, Any]) -> AdministrativeResult:
+    """The result; once the six months have run out (``no_penalty``) no range is given at all."""
     transition = len(keys) == 2
-    primary = versions[0] if not transition else None
-    same_days = all(v["detention_days"] == versions[0]["detention_days"] for v in versions)
+    ranges = period["expired"] is not True
+    primary = versions[0] if ranges and not transition else None
+    same_days = ranges and all(v["detention_days"] == versions[0]["detention_days"] for v in versions)
     article = versions[0]["article"] if not transition else _say(
         adm["punishment"]["article_both"], article_2012=versions[0]["article"], article_2025=versions[1]["article"])
     return AdministrativeResult(

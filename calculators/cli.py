@@ -146,6 +146,8 @@ def render_text(r: dict[str, Any]) -> str:
     if c["non_prosecution_possible"]:
         lines.append("　诈骗案件解释第三条：可能不起诉或者免予刑事处罚（需认罪、悔罪）")
     applies = {True: "适用", False: "不适用（可能构成犯罪）", "conditional": "如不作为犯罪追究，则适用"}[a["applies"]]
+    if a["discovery_period"].get("expired") and "none" in c["possible_tiers"]:
+        applies = "不适用（六个月内没有被公安机关发现，不再处罚）"
     lines += ["", f"【行政】治安管理处罚法：{applies}；文本：{a['law_version']}"]
     for ver in a["versions"]:
         fine = ("或者" if ver["fine_alone_possible"] else "可以并处") + f"{_yuan(ver['fine_max_yuan'])}以下罚款"
