@@ -18,7 +18,6 @@ question in the source pack), so the engine does not pick one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 

@@ -94,7 +94,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
     trail.warn("holiday_extension", cv["period_rules"]["holiday"], ["minfadian#art-203"], "civil")
 
     rem = cv["remedies"]
-    remedies = [
+    remedies: list[dict[str, Any]] = [
         {"code": "restitution", "text": f"撤销后，买家应当返还因此取得的财产（本案 {amount} 元退款；商品不能返还的折价补偿），有过错的买家还应赔偿商家因此受到的损失。",
          "citations": [rem["restitution"]["citation"]]},
         {"code": "unjust_enrichment", "text": "也可以主张不当得利：得利人没有法律根据取得利益，明知的还应返还利益并依法赔偿损失。",

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from .dates import parse_date
 from .errors import FactsError
@@ -85,7 +85,7 @@ class _ArgError(Exception):
 
 
 class _QuietParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _ArgError(message)
 
 
@@ -316,10 +316,12 @@ def run_tool(name: str, argv: list[str], stdout: TextIO) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; sys.stdout is typed TextIO
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except ValueError:
+                pass
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0 if argv else 2

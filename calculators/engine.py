@@ -23,6 +23,7 @@ PACKAGE_VERSION = __version__  # the one version string, in calculators/__init__
 
 
 def _similar_cases(rs: Ruleset, amount: Decimal, possible: list[str], limit: int = 3) -> list[dict[str, Any]]:
+    routes: tuple[str, ...]
     if possible == ["none"]:
         routes = ("administrative", "civil")
     elif "none" in possible:

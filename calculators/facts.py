@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .dates import parse_date
-from .errors import FactsError
+from .errors import FactsError as FactsError  # re-exported: calculators.facts.FactsError stays importable
 from .ruleset import Province, Region, Ruleset, load
 
 MAX_AMOUNT = Decimal("1000000000000")  # 1e12 yuan: anything above is not a refund claim

@@ -46,7 +46,8 @@ class Thresholds:
     especially_huge: int | None
 
     def get(self, tier: str) -> int | None:
-        return getattr(self, tier)
+        value: int | None = getattr(self, tier)
+        return value
 
     def to_dict(self) -> dict[str, int | None]:
         return {"large": self.large, "huge": self.huge, "especially_huge": self.especially_huge}
@@ -184,7 +185,7 @@ def _check_figures(t: Thresholds, ranges: dict[str, tuple[int, int]], where: str
         lo, hi = ranges[tier]
         if not lo <= value <= hi:
             raise RulesError(f"{where}: {tier} = {value} outside the national range {lo}-{hi}")
-    vals = [t.get(x) for x in AMOUNT_TIERS if t.get(x) is not None]
+    vals = [v for v in (t.get(x) for x in AMOUNT_TIERS) if v is not None]
     if vals != sorted(vals):
         raise RulesError(f"{where}: thresholds not increasing: {vals}")
 

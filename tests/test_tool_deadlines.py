@@ -7,7 +7,7 @@ import calendar
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -161,14 +161,14 @@ def test_ics_shape():
     assert lines.count("BEGIN:VALARM") >= 2 * r["ics_events"] and "TRIGGER:-P7D" in lines
     assert f"DTSTART;VALUE=DATE:{d['civil-revocation-1y']['last_day'].replace('-', '')}" in lines
     assert "DTSTAMP:20260306T000000Z" in lines
-    uids = [l for l in lines if l.startswith("UID:")]
+    uids = [x for x in lines if x.startswith("UID:")]
     assert len(uids) == len(set(uids))
 
 
 def test_ics_uid_is_stable_and_passed_deadlines_are_left_out():
     a, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-03-06")
     b, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-05-01")
-    uid = lambda t: sorted(l for l in _unfold(t) if l.startswith("UID:"))
+    uid = lambda t: sorted(x for x in _unfold(t) if x.startswith("UID:"))
     assert uid(a["ics"]) == uid(b["ics"])  # same deadlines, another day: same UIDs
     c, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-10-01")  # the 治安 six months are over
     assert "zhian-discovery" not in "".join(uid(c["ics"])) and "zhian-discovery" in "".join(uid(a["ics"]))
@@ -180,7 +180,7 @@ def test_ics_escaping_and_folding_of_multibyte_text():
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
         line.encode("utf-8").decode("utf-8")  # never a split character
-    summary = next(l for l in _unfold(text) if l.startswith("SUMMARY:"))
+    summary = next(x for x in _unfold(text) if x.startswith("SUMMARY:"))
     assert summary.startswith("SUMMARY:逗号\\,分号\\;反斜杠\\\\换行\\n结束")
     assert "DTEND;VALUE=DATE:20270201" in _unfold(text)
 

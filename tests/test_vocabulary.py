@@ -14,7 +14,6 @@ from calculators import civil, dates, engine, errors, periods
 from calculators.toolkit import deadlines
 from conftest import GOLDEN_TODAY, ROOT
 
-
 # ---- periods ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("start,months,end", [
