@@ -325,7 +325,7 @@ class Browser:
         finally:
             self._pw.stop()
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self
 
     def __exit__(self, *exc: object) -> None:

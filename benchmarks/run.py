@@ -395,7 +395,7 @@ def environment(site: Path) -> dict[str, Any]:
             return ""
 
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": cmd("git", "rev-parse", "--short", "HEAD"),
         "git_dirty": bool(cmd("git", "status", "--porcelain", "--", "docs", "calculators", "site_hooks",
                               "mkdocs.yml")),

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .facts import FactsError
+from .errors import FactsError
 from .result import Result
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version string: pyproject.toml (dynamic), the wheel and results read it
 __all__ = ["classify", "FactsError", "Result", "__version__"]
 
 

@@ -1,9 +1,19 @@
 """Administrative track: 治安管理处罚法 (2012 text until 2025-12-31; 2025 text from 2026-01-01).
 
-Which text: 行政处罚法第三十七条 — the law at the time of the act; where the law changed before the
-decision and the new one punishes more lightly, the new one. For an act before 2026-01-01 decided
-later, both texts are shown with the comparison; which one is lighter depends on the punishment
-considered (an open question in the source pack), so the engine does not pick one.
+One function per provision, each named in its docstring by the citation id it implements; the
+figures and the fixed Chinese texts sit beside each other in ``rules/administrative.toml``:
+
+- ``texts_in_force``     xingzheng-chufa-2021#art-37   which text: the law at the time of the act;
+                                                        the new one where it punishes more lightly
+- ``scope``              zhian-2012#art-2, zhian-2025#art-8   only what is not a crime
+- ``circumstances``      zhian-2012#art-19/20, zhian-2025#art-20/21/22   lighter and heavier
+- ``punishment``         zhian-2012#art-49, zhian-2025#art-58   detention and fine
+- ``discovery_period``   zhian-2012#art-22, zhian-2025#art-25   not discovered in six months: 不再处罚
+- ``first_violation``    xingzheng-chufa-2021#art-33   首违不罚 (debated for 治安)
+
+``assess`` runs them in that order. For an act before 2026-01-01 decided later, both texts are
+shown with the comparison; which one is lighter depends on the punishment considered (an open
+question in the source pack), so the engine does not pick one.
 """
 
 from __future__ import annotations
@@ -12,47 +22,116 @@ from datetime import date
 from typing import Any
 
 from .facts import Facts, money
-from .result import AdministrativeResult, Trail
+from .periods import CITATIONS as PERIOD_CITATIONS
+from .periods import add_months
+from .result import AdministrativeResult, Track, Trail
 from .ruleset import Ruleset
 
-
-def add_months(d: date, months: int) -> date:
-    """The corresponding day ``months`` later; the last day of the month where there is none
-    (the method of 民法典第二百零一、二百零二条)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 31, 30, 29, 28):
-        if day <= d.day:
-            try:
-                return date(year, month, day)
-            except ValueError:
-                continue
-    raise AssertionError("unreachable")
+TRACK = Track.ADMINISTRATIVE
+Applies = bool | str  # True | False | "conditional" (the JSON contract)
 
 
-def _version_dict(rs: Ruleset, key: str, facts: Facts) -> dict[str, Any]:
+def _say(template: str, **values: Any) -> str:
+    """A fixed text of the rule data with its {placeholders} filled in."""
+    return template.format(**values)
+
+
+# ---- xingzheng-chufa-2021#art-37: which text ------------------------------------------------------
+
+def texts_in_force(adm: dict[str, Any], act: date, decision: date) -> list[str]:
+    """xingzheng-chufa-2021#art-37: the text in force at the act ("2012" or "2025"); both where the
+    act is before the 2025 text took effect and the decision after it (the lighter one may apply)."""
+    switch: date = adm["transition"]["switch_date"]
+    if act >= switch:
+        return ["2025"]
+    if decision < switch:
+        return ["2012"]
+    return ["2012", "2025"]
+
+
+def _which(adm: dict[str, Any], keys: list[str]) -> str:
+    t = adm["transition"]
+    return str(t["which_both"] if len(keys) == 2 else t[f"which_{keys[0]}"])
+
+
+def explain_texts_in_force(adm: dict[str, Any], keys: list[str], applies: Applies, no_penalty: bool,
+                           facts: Facts, trail: Trail) -> dict[str, Any] | None:
+    """xingzheng-chufa-2021#art-37 in the reasoning; returns the comparison of the two texts
+    (``lighter``) where both are shown and a penalty is possible, else ``None``. ``no_penalty``:
+    not a crime, but the six months have run out."""
+    t = adm["transition"]
+    cite = t["citation"]
+    if applies is False:
+        template = t["no_penalty"] if no_penalty else t["if_not_crime"]
+        trail.step(TRACK, _say(template, which=_which(adm, keys)), [cite])
+        return None
+    if len(keys) == 1:
+        trail.step(TRACK, t[f"only_{keys[0]}"], [cite])
+        return None
+    trail.step(TRACK, _say(t["both"], act=facts.act_date.isoformat(), decision=facts.decision_date.isoformat()),
+               t["both_citations"])
+    comparison = ["zhian-2012#art-49", "zhian-2025#art-58", cite]
+    trail.step(TRACK, t["ordinary"], comparison)
+    trail.step(TRACK, t["serious"], comparison)
+    trail.warn("admin_lighter_open", t["open_question"], [cite], TRACK)
+    return {"ordinary": "2025", "serious": "2012", "decided": False,
+            "ordinary_reason": t["ordinary"], "serious_reason": t["serious"],
+            "open_question": t["open_question"], "citations": [cite]}
+
+
+# ---- zhian-2012#art-2, zhian-2025#art-3/8: only what is not a crime ---------------------------------
+
+def scope(adm: dict[str, Any], possible_tiers: list[str]) -> tuple[Applies, str]:
+    """zhian-2012#art-2, zhian-2025#art-8: 治安管理处罚 only for what is not punished as a crime.
+    ``applies`` is True below 数额较大, "conditional" where the tier is uncertain, False for a crime."""
+    s = adm["scope"]
+    if possible_tiers == ["none"]:
+        return True, s["not_crime"]
+    if "none" in possible_tiers:
+        return "conditional", s["maybe_crime"]
+    return False, s["crime"]
+
+
+def _scope_citations(adm: dict[str, Any], keys: list[str]) -> list[str]:
+    if len(keys) == 2:
+        return list(adm["transition"]["scope_step_citations"])
+    return list(adm["versions"][keys[0]]["scope_step_citations"])
+
+
+# ---- zhian-2012#art-19/20, zhian-2025#art-20/21/22: lighter and heavier ----------------------------
+
+def circumstances(rs: Ruleset, key: str, facts: Facts) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """zhian-2012#art-19 / zhian-2025#art-20 (mitigation), zhian-2025#art-21 (leniency),
+    zhian-2012#art-20 / zhian-2025#art-22 (aggravation): the facts' circumstances under one text, as
+    (mitigation, aggravation, notes). 2012 第十九条（二） needs both restitution and forgiveness."""
     v = rs.administrative["versions"][key]
     track = f"admin_{key}"
+    both = v.get("mitigation_both", [])
+    only_one = bool(both) and not all(facts.has(c) for c in both)
     mitigation: list[dict[str, Any]] = []
     aggravation: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
-    both_19_2 = facts.has("restitution") and facts.has("forgiveness")
     for code in facts.circumstances:
-        c = rs.circumstances[code]
-        eff = c.effect(track)
+        eff = rs.circumstances[code].effect(track)
         if eff is None:
             continue
-        item = {"code": code, "label": c.label, "effect": eff["effect"], "citations": list(eff["citations"])}
+        item = {"code": code, "label": rs.circumstances[code].label, "effect": eff["effect"],
+                "citations": list(eff["citations"])}
         kind = eff["kind"]
-        if key == "2012" and code in ("restitution", "forgiveness") and not both_19_2:
+        if only_one and code in both:
             kind = "info"
-            item["effect"] = eff["effect"] + "本案只具备其中一项，不足以适用该项。"
-        if kind == "mitigation":
-            mitigation.append(item)
-        elif kind == "aggravation":
-            aggravation.append(item)
-        else:
-            notes.append(item)
+            item["effect"] = eff["effect"] + v["mitigation_both_missing"]
+        {"mitigation": mitigation, "aggravation": aggravation}.get(kind, notes).append(item)
+    return mitigation, aggravation, notes
+
+
+# ---- zhian-2012#art-49, zhian-2025#art-58: detention and fine ---------------------------------------
+
+def punishment(rs: Ruleset, key: str, facts: Facts) -> dict[str, Any]:
+    """zhian-2012#art-49 / zhian-2025#art-58 (诈骗): the ranges of one text, with the facts'
+    circumstances under it (``rules/administrative.toml`` ``[versions."<key>"]``)."""
+    v = rs.administrative["versions"][key]
+    mitigation, aggravation, notes = circumstances(rs, key, facts)
     return {
         "law_version": key, "label": v["label"], "law": v["law"], "article": v["article"], "citation": v["citation"],
         "text": v["text"], "detention_days": list(v["detention_days"]), "fine_max_yuan": money(v["fine_max_yuan"]),
@@ -65,111 +144,126 @@ def _version_dict(rs: Ruleset, key: str, facts: Facts) -> dict[str, Any]:
     }
 
 
-def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -> AdministrativeResult:
-    adm = rs.administrative
-    switch: date = adm["transition"]["switch_date"]
-    if possible_tiers == ["none"]:
-        applies: bool | str = True
-        summary = "未达到诈骗罪的数额标准：可以由公安机关依照治安管理处罚法给予治安管理处罚。"
-    elif "none" in possible_tiers:
-        applies = "conditional"
-        summary = "是否构成犯罪不确定：如果不作为犯罪追究，可以依照治安管理处罚法处罚。"
-    else:
-        applies = False
-        summary = "按所填事实可能构成诈骗罪：构成犯罪应当追究刑事责任的，不得以治安管理处罚代替刑事处罚。"
+def explain_punishment(adm: dict[str, Any], version: dict[str, Any], trail: Trail) -> None:
+    """zhian-2012#art-49 / zhian-2025#art-58 in the reasoning: the ranges, then each circumstance."""
+    p = adm["punishment"]
+    v, serious = version, version["serious"]
+    fine = _say(p["fine_alone"] if v["fine_alone_possible"] else p["fine_joint"], fine=money_text(v["fine_max_yuan"]))
+    trail.step(TRACK, _say(p["step"], label=v["label"], article=v["article"],
+                           min_days=v["detention_days"][0], max_days=v["detention_days"][1], fine=fine,
+                           serious_min_days=serious["detention_days"][0], serious_max_days=serious["detention_days"][1],
+                           serious_fine=money_text(serious["fine_max_yuan"])),
+               [v["citation"], v["citations"][1]])
+    for item in v["mitigation"] + v["aggravation"] + v["notes"]:
+        trail.step(TRACK, _say(p["circumstance"], label=v["label"], circumstance=item["label"], effect=item["effect"]),
+                   item["citations"])
 
-    if facts.act_date >= switch:
-        keys = ["2025"]
-    elif facts.decision_date < switch:
-        keys = ["2012"]
-    else:
-        keys = ["2012", "2025"]
-    transition = len(keys) == 2
 
-    scope = ["zhian-2012#art-2"] if keys == ["2012"] else ["zhian-2025#art-3", "zhian-2025#art-8"] if keys == ["2025"] else \
-        ["zhian-2012#art-2", "zhian-2025#art-8"]
-    trail.step("administrative", f"治安管理处罚只处理尚不够刑事处罚的行为。{summary}", scope)
+# ---- zhian-2012#art-22, zhian-2025#art-25: not discovered within six months ------------------------
 
-    versions = [_version_dict(rs, k, facts) for k in keys]
-    t_cite = adm["transition"]["citation"]
-    lighter = None
-    if applies is False:
-        which = "2012年文本" if keys == ["2012"] else "2025年文本" if keys == ["2025"] else "2012年和2025年两个文本（行为在2026-01-01以前、处理在以后）"
-        trail.step("administrative", f"如果最终不作为犯罪处理，按行为和处理的日期应当看{which}（行政处罚法第三十七条）；"
-                                     "这里不展开治安处罚的幅度。", [t_cite])
-    elif transition:
-        trail.step("administrative",
-                   f"行为在 {facts.act_date.isoformat()}（2012年文本有效期间），处理在 {facts.decision_date.isoformat()}（2025年文本已施行）："
-                   "行政处罚法第三十七条，原则上适用行为时的规定，新规定处罚较轻的适用新规定。两个文本都列出。",
-                   [t_cite, "zhian-2012#art-49", "zhian-2025#art-58"])
-        trail.step("administrative", adm["transition"]["ordinary"], ["zhian-2012#art-49", "zhian-2025#art-58", t_cite])
-        trail.step("administrative", adm["transition"]["serious"], ["zhian-2012#art-49", "zhian-2025#art-58", t_cite])
-        trail.warn("admin_lighter_open", adm["transition"]["open_question"], [t_cite], "administrative")
-        lighter = {"ordinary": "2025", "serious": "2012", "decided": False,
-                   "ordinary_reason": adm["transition"]["ordinary"], "serious_reason": adm["transition"]["serious"],
-                   "open_question": adm["transition"]["open_question"], "citations": [t_cite]}
-    else:
-        why = ("行为发生在2026-01-01以后，适用2025年修订的文本" if keys == ["2025"]
-               else "行为和处理都在2026-01-01以前，适用2012年修正的文本")
-        trail.step("administrative", f"{why}（行政处罚法第三十七条）。", [t_cite])
-    for v in versions if applies is not False else []:
-        fine = (f"或者{money_text(v['fine_max_yuan'])}以下罚款（可以只罚款）" if v["fine_alone_possible"]
-                else f"可以并处{money_text(v['fine_max_yuan'])}以下罚款（不能只罚款）")
-        trail.step("administrative",
-                   f"{v['label']}{v['article']}：诈骗的，处{v['detention_days'][0]}日以上{v['detention_days'][1]}日以下拘留，{fine}；"
-                   f"情节较重的，处{v['serious']['detention_days'][0]}日以上{v['serious']['detention_days'][1]}日以下拘留，"
-                   f"可以并处{money_text(v['serious']['fine_max_yuan'])}以下罚款。以上、以下包括本数。",
-                   [v["citation"], v["citations"][1]])
-        for m in v["mitigation"]:
-            trail.step("administrative", f"{v['label']}：{m['label']}——{m['effect']}", m["citations"])
-        for a in v["aggravation"]:
-            trail.step("administrative", f"{v['label']}：{a['label']}——{a['effect']}", a["citations"])
-        for n in v["notes"]:
-            trail.step("administrative", f"{v['label']}：{n['label']}——{n['effect']}", n["citations"])
-
-    # six months for discovery (2012 第二十二条 / 2025 第二十五条): counted from the act date
-    months = rs.administrative["versions"][keys[0]]["discovery_months"]
+def discovery_period(adm: dict[str, Any], keys: list[str], facts: Facts) -> dict[str, Any]:
+    """zhian-2012#art-22 / zhian-2025#art-25: an act not discovered by the police within six months
+    (from the act; from its end where it continues) is no longer punished. ``expired`` is known only
+    when the discovery date is given. The months are counted by ``calculators.periods``."""
+    months = adm["versions"][keys[0]]["discovery_months"]
     last_day = add_months(facts.act_date, months)
-    d_cites = [rs.administrative["versions"][k]["discovery_citation"] for k in keys]
-    discovery: dict[str, Any] = {
+    return {
         "months": months, "from": facts.act_date.isoformat(), "last_day": last_day.isoformat(),
         "discovery_date": facts.discovery_date.isoformat() if facts.discovery_date else None,
-        "expired": None, "decision_after_last_day": facts.decision_date > last_day, "citations": d_cites,
-        "method": "从行为发生之日起计算（连续或继续的从终了之日起）；起算日不计入、到对应日止，按民法典第二百零一、二百零二条的方法推算，治安管理处罚法本身的计算规则不在资料包中，待核实。",
+        "expired": None if facts.discovery_date is None else facts.discovery_date > last_day,
+        "decision_after_last_day": facts.decision_date > last_day,
+        "citations": [adm["versions"][k]["discovery_citation"] for k in keys],
+        "method": adm["discovery"]["method"],
     }
-    if facts.discovery_date is not None:
-        discovery["expired"] = facts.discovery_date > last_day
-        trail.step("administrative",
-                   f"发现期限：违反治安管理行为在六个月内没有被公安机关发现的，不再处罚。自 {facts.act_date.isoformat()} 起算，约至 {last_day.isoformat()}；"
-                   f"公安机关发现的日期 {facts.discovery_date.isoformat()} " + ("已超过，原则上不再处罚。" if discovery["expired"] else "在期限内。"),
-                   d_cites)
-    else:
-        trail.step("administrative",
-                   f"发现期限：违反治安管理行为在六个月内没有被公安机关发现的，不再处罚。自 {facts.act_date.isoformat()} 起算，约至 {last_day.isoformat()}。"
-                   + ("处理日期已过这一天：是否还能处罚，取决于公安机关在此之前是否已经发现（报案、受案）。" if discovery["decision_after_last_day"]
-                      else "处理日期尚在期限内。"),
-                   d_cites)
-        if discovery["decision_after_last_day"]:
-            trail.warn("discovery_date_missing", "没有填写公安机关发现（接到报案）的日期：六个月的发现期限是否已过，取决于这个日期。", d_cites, "administrative")
-    trail.warn("discovery_method", discovery["method"], d_cites + ["minfadian#art-201", "minfadian#art-202"], "administrative")
-    if applies is not False:
-        fv = adm["first_violation"]
-        trail.warn("first_violation_debated", fv["note"], [fv["citation"]], "administrative")
 
-    primary = versions[0] if not transition else None
+
+def no_penalty(adm: dict[str, Any], applies: Applies, summary: str, period: dict[str, Any],
+               trail: Trail) -> tuple[Applies, str]:
+    """zhian-2012#art-22 / zhian-2025#art-25 "不再处罚": once the six months have run out before the
+    police discovered the act, no 治安管理处罚 may be imposed: ``applies`` becomes False and the
+    summary and a warning say why, with the dates. Unchanged while ``expired`` is not True."""
+    if period["expired"] is not True:
+        return applies, summary
+    d = adm["discovery"]
+    dates = {"act": period["from"], "last_day": period["last_day"], "discovery": period["discovery_date"]}
+    articles = "、".join(v["label"] + v["discovery_article"] for v in adm["versions"].values()
+                        if v["discovery_citation"] in period["citations"])
+    trail.warn("discovery_expired", _say(d["expired_warning"], articles=articles, **dates),
+               period["citations"] + list(PERIOD_CITATIONS), TRACK)
+    if applies is True:
+        return False, _say(d["no_penalty"], **dates)
+    if applies == "conditional":
+        return False, _say(d["no_penalty_maybe_crime"], **dates)
+    return False, summary + _say(d["no_penalty_crime"], **dates)
+
+
+def explain_discovery_period(adm: dict[str, Any], period: dict[str, Any], trail: Trail) -> None:
+    """zhian-2012#art-22 / zhian-2025#art-25 in the reasoning, with the warnings on what is unknown."""
+    d = adm["discovery"]
+    cites = period["citations"]
+    text = _say(d["step"], act=period["from"], last_day=period["last_day"])
+    if period["discovery_date"] is not None:
+        text += _say(d["step_discovered"], discovery=period["discovery_date"]) + (d["expired"] if period["expired"] else d["in_time"])
+    else:
+        text += d["decision_after"] if period["decision_after_last_day"] else d["decision_before"]
+    trail.step(TRACK, text, cites)
+    if period["discovery_date"] is None and period["decision_after_last_day"]:
+        trail.warn("discovery_date_missing", d["date_missing"], cites, TRACK)
+    trail.warn("discovery_method", period["method"], cites + list(PERIOD_CITATIONS), TRACK)
+
+
+# ---- xingzheng-chufa-2021#art-33: 首违不罚 -------------------------------------------------------------
+
+def first_violation(adm: dict[str, Any], trail: Trail) -> None:
+    """xingzheng-chufa-2021#art-33: whether 首违不罚 applies to 治安 cases is debated (a warning)."""
+    fv = adm["first_violation"]
+    trail.warn("first_violation_debated", fv["note"], [fv["citation"]], TRACK)
+
+
+# ---- the pipeline ---------------------------------------------------------------------------------------
+
+def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -> AdministrativeResult:
+    adm = rs.administrative
+    keys = texts_in_force(adm, facts.act_date, facts.decision_date)
+    not_crime, summary = scope(adm, possible_tiers)
+    period = discovery_period(adm, keys, facts)
+    expired = period["expired"] is True and not_crime is not False
+    scope_text = adm["scope"][f"{'maybe_crime' if not_crime == 'conditional' else 'not_crime'}_expired"] if expired else summary
+    trail.step(TRACK, _say(adm["scope"]["step"], summary=scope_text), _scope_citations(adm, keys))
+
+    versions = [punishment(rs, k, facts) for k in keys]
+    applies, summary = no_penalty(adm, not_crime, summary, period, trail)
+    lighter = explain_texts_in_force(adm, keys, applies, expired, facts, trail)
+    if applies is not False:
+        for v in versions:
+            explain_punishment(adm, v, trail)
+    explain_discovery_period(adm, period, trail)
+    if applies is not False:
+        first_violation(adm, trail)
+    return _result(adm, keys, applies, summary, versions, lighter, period)
+
+
+def _result(adm: dict[str, Any], keys: list[str], applies: Applies, summary: str, versions: list[dict[str, Any]],
+            lighter: dict[str, Any] | None, period: dict[str, Any]) -> AdministrativeResult:
+    """The result; once the six months have run out (``no_penalty``) no range is given at all."""
+    transition = len(keys) == 2
+    ranges = period["expired"] is not True
+    primary = versions[0] if ranges and not transition else None
+    same_days = ranges and all(v["detention_days"] == versions[0]["detention_days"] for v in versions)
+    article = versions[0]["article"] if not transition else _say(
+        adm["punishment"]["article_both"], article_2012=versions[0]["article"], article_2025=versions[1]["article"])
     return AdministrativeResult(
         applies=applies, summary=summary,
         law_version=keys[0] if not transition else "2012/2025", law_versions=keys, transition=transition,
-        article=primary["article"] if primary else f"第四十九条（2012年文本）/第五十八条（2025年文本）",
-        detention_days=primary["detention_days"] if primary else (
-            versions[0]["detention_days"] if all(v["detention_days"] == versions[0]["detention_days"] for v in versions) else None),
+        article=article,
+        detention_days=primary["detention_days"] if primary else (versions[0]["detention_days"] if same_days else None),
         fine_max_yuan=primary["fine_max_yuan"] if primary else None,
         fine_alone_possible=primary["fine_alone_possible"] if primary else None,
         serious=primary["serious"] if primary else None,
         mitigation=[m | {"law_version": v["law_version"]} for v in versions for m in v["mitigation"]],
         aggravation=[a | {"law_version": v["law_version"]} for v in versions for a in v["aggravation"]],
-        versions=versions if applies is not False else [], lighter=lighter, discovery_period=discovery,
-        citations=[v["citation"] for v in versions] + [t_cite],
+        versions=versions if applies is not False else [], lighter=lighter, discovery_period=period,
+        citations=[v["citation"] for v in versions] + [adm["transition"]["citation"]],
     )
 
 

@@ -20,7 +20,8 @@ import importlib
 import json
 import sys
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 REGISTRY: dict[str, str] = {
     "classify": "calculators.engine:browser_entry",
@@ -31,7 +32,8 @@ REGISTRY: dict[str, str] = {
     "documents": "calculators.toolkit.documents:browser_entry",
 }
 
-_loaded: dict[str, Callable[[dict, list[bytes]], dict]] = {}
+Entry = Callable[[dict[str, Any], list[bytes]], dict[str, Any]]  # a tool's browser_entry(payload, blobs)
+_loaded: dict[str, Entry] = {}
 
 MAX_PAYLOAD_CHARS = 1_000_000
 
@@ -53,12 +55,12 @@ def to_bytes(blob: Any) -> bytes:
     return bytes(blob)
 
 
-def _resolve(fn: str) -> Callable[[dict, list[bytes]], dict]:
+def _resolve(fn: str) -> Entry:
     if fn in _loaded:
         return _loaded[fn]
     module_name, _, attr = REGISTRY[fn].partition(":")
     module = importlib.import_module(module_name)
-    entry = getattr(module, attr)
+    entry: Entry = getattr(module, attr)
     _loaded[fn] = entry
     return entry
 

@@ -9,22 +9,44 @@ there is none); a public holiday at the end extends it, which cannot be known of
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .administrative import add_months
 from .facts import Facts, money
+from .periods import period_end
 from .result import CivilResult, Trail
 from .ruleset import Ruleset
 
 
-def period_end(start: date, years: int = 0, months: int = 0) -> date:
-    return add_months(start, years * 12 + months)
+@dataclass(frozen=True)
+class CivilPeriods:
+    """The last days of the civil periods (minfadian#art-152, minfadian#art-188), counted by
+    ``calculators.periods``; ``None`` where the start (the day the merchant knew) is not given."""
+    revocation_1y: date | None      # 第一百五十二条: one year from knowing, never past the five years
+    revocation_5y: date             # 第一百五十二条: five years from the act
+    limitation_3y: date | None      # 第一百八十八条: three years from knowing, never past the twenty years
+    limitation_20y: date            # 第一百八十八条: twenty years from the damage (the act)
+
+
+def periods(cv: dict[str, Any], act: date, known: date | None) -> CivilPeriods:
+    """minfadian#art-152 and minfadian#art-188: the civil periods of one case, from the rule data
+    (``rules/civil.toml`` ``[[periods]]``). The civil track and the deadlines tool both use this."""
+    p = {x["code"]: x for x in cv["periods"]}
+
+    def end(code: str, start: date) -> date:
+        return period_end(start, years=p[code]["years"], months=p[code].get("months", 0))
+
+    five, twenty = end("revocation_absolute", act), end("limitation_max", act)
+    if known is None:
+        return CivilPeriods(None, five, None, twenty)
+    return CivilPeriods(min(end("revocation_known", known), five), five,
+                        min(end("limitation", known), twenty), twenty)
 
 
 def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
     cv = rs.civil
-    periods = {p["code"]: p for p in cv["periods"]}
+    by_code = {p["code"]: p for p in cv["periods"]}
     amount = money(facts.amount) or "0.00"
 
     trail.step("civil", "伪造损坏照片申请退款，是故意告知虚假情况、使商家（或平台）基于错误认识同意退款，符合欺诈的界定；"
@@ -35,10 +57,9 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
 
     known = facts.known_date
     act = facts.act_date
-    p1, p5 = periods["revocation_known"], periods["revocation_absolute"]
-    lim, lim20 = periods["limitation"], periods["limitation_max"]
-    five_end = period_end(act, years=p5["years"])
-    twenty_end = period_end(act, years=lim20["years"])
+    p1, lim = by_code["revocation_known"], by_code["limitation"]
+    ends = periods(cv, act, known)
+    five_end, twenty_end = ends.revocation_5y, ends.limitation_20y
     revocation: dict[str, Any] = {
         "known_date": known.isoformat() if known else None,
         "one_year_last_day": None, "five_year_last_day": five_end.isoformat(),
@@ -48,13 +69,12 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
         "years": lim["years"], "known_date": known.isoformat() if known else None, "last_day": None,
         "max_last_day": twenty_end.isoformat(), "expired_at_decision": None, "citations": [lim["citation"]],
     }
-    if known is not None:
-        one_end = min(period_end(known, years=p1["years"]), five_end)
-        three_end = period_end(known, years=lim["years"])
+    one_end, three_end = ends.revocation_1y, ends.limitation_3y
+    if known is not None and one_end is not None and three_end is not None:
         revocation["one_year_last_day"] = one_end.isoformat()
         revocation["expired_at_decision"] = facts.decision_date > one_end
-        limitation["last_day"] = min(three_end, twenty_end).isoformat()
-        limitation["expired_at_decision"] = facts.decision_date > min(three_end, twenty_end)
+        limitation["last_day"] = three_end.isoformat()
+        limitation["expired_at_decision"] = facts.decision_date > three_end
         trail.step("civil", f"撤销权期间：自知道或者应当知道撤销事由之日（{known.isoformat()}）起一年，最后一日约为 {one_end.isoformat()}；"
                             f"无论何时知道，自民事法律行为发生之日起五年（以所填行为日期近似，约至 {five_end.isoformat()}）不行使的，撤销权消灭。"
                             + ("按处理日期，一年期间已经届满。" if revocation["expired_at_decision"] else ""),
@@ -74,7 +94,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
     trail.warn("holiday_extension", cv["period_rules"]["holiday"], ["minfadian#art-203"], "civil")
 
     rem = cv["remedies"]
-    remedies = [
+    remedies: list[dict[str, Any]] = [
         {"code": "restitution", "text": f"撤销后，买家应当返还因此取得的财产（本案 {amount} 元退款；商品不能返还的折价补偿），有过错的买家还应赔偿商家因此受到的损失。",
          "citations": [rem["restitution"]["citation"]]},
         {"code": "unjust_enrichment", "text": "也可以主张不当得利：得利人没有法律根据取得利益，明知的还应返还利益并依法赔偿损失。",

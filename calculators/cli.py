@@ -21,9 +21,10 @@ import json
 import os
 import sys
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
-from .facts import FactsError, parse_date
+from .dates import parse_date
+from .errors import FactsError
 
 TOOL_COMMANDS: dict[str, str] = {
     "photo": "calculators.toolkit.photo.cli",
@@ -54,7 +55,7 @@ def _error(field: str | None, message: str) -> dict[str, Any]:
 
 def _today(value: str | None) -> date:
     if value:
-        return parse_date(value, "today")
+        return parse_date(value, "today", "今天的日期")
     return date.today()  # the thin layer that reads the clock
 
 
@@ -84,7 +85,7 @@ class _ArgError(Exception):
 
 
 class _QuietParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _ArgError(message)
 
 
@@ -145,6 +146,8 @@ def render_text(r: dict[str, Any]) -> str:
     if c["non_prosecution_possible"]:
         lines.append("　诈骗案件解释第三条：可能不起诉或者免予刑事处罚（需认罪、悔罪）")
     applies = {True: "适用", False: "不适用（可能构成犯罪）", "conditional": "如不作为犯罪追究，则适用"}[a["applies"]]
+    if a["discovery_period"].get("expired") and "none" in c["possible_tiers"]:
+        applies = "不适用（六个月内没有被公安机关发现，不再处罚）"
     lines += ["", f"【行政】治安管理处罚法：{applies}；文本：{a['law_version']}"]
     for ver in a["versions"]:
         fine = ("或者" if ver["fine_alone_possible"] else "可以并处") + f"{_yuan(ver['fine_max_yuan'])}以下罚款"
@@ -313,10 +316,12 @@ def run_tool(name: str, argv: list[str], stdout: TextIO) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; sys.stdout is typed TextIO
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except ValueError:
+                pass
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0 if argv else 2

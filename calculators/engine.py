@@ -10,17 +10,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import administrative, civil, criminal
-from .facts import Facts, FactsError, money, parse_date, parse_facts
+from . import __version__, administrative, civil, criminal
+from .dates import parse_date
+from .errors import FactsError
+from .facts import Facts, money, parse_facts
 from .result import Result, Trail
 from .ruleset import Ruleset, load
 
 __all__ = ["classify", "classify_facts", "browser_entry", "FactsError"]
 
-PACKAGE_VERSION = "0.1.0"
+PACKAGE_VERSION = __version__  # the one version string, in calculators/__init__.py
 
 
 def _similar_cases(rs: Ruleset, amount: Decimal, possible: list[str], limit: int = 3) -> list[dict[str, Any]]:
+    routes: tuple[str, ...]
     if possible == ["none"]:
         routes = ("administrative", "civil")
     elif "none" in possible:
@@ -90,7 +93,7 @@ def browser_entry(payload: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]
         if raw_today in (None, ""):
             today = date.today()  # thin layer: the page normally sends its own date
         else:
-            today = parse_date(raw_today, "today")
+            today = parse_date(raw_today, "today", "今天的日期")
         return classify(facts, today=today).to_dict()
     except FactsError as exc:
         return exc.to_dict()

@@ -17,6 +17,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .dates import parse_date
+from .errors import FactsError as FactsError  # re-exported: calculators.facts.FactsError stays importable
 from .ruleset import Province, Region, Ruleset, load
 
 MAX_AMOUNT = Decimal("1000000000000")  # 1e12 yuan: anything above is not a refund claim
@@ -33,18 +35,6 @@ FIELD_LABELS = {
     "act_date": "行为日期", "decision_date": "处理日期", "refund_obtained": "是否已拿到退款",
     "circumstances": "情节", "known_date": "商家知道受骗的日期", "discovery_date": "公安机关发现的日期",
 }
-
-
-class FactsError(ValueError):
-    """Bad input: ``field`` names the fact, ``message`` explains it in Chinese."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"error": {"field": self.field, "message": self.message}}
 
 
 @dataclass(frozen=True)
@@ -198,28 +188,6 @@ def parse_claims(value: Any) -> tuple[Decimal, ...]:
     return tuple(out)
 
 
-# ---- dates ------------------------------------------------------------------------------------
-
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def parse_date(value: Any, field_name: str) -> date:
-    label = FIELD_LABELS.get(field_name, "日期")
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or isinstance(value, bool):
-        raise FactsError(field_name, f"{label}的格式应为 YYYY-MM-DD，例如 2026-03-01。")
-    s = unicodedata.normalize("NFKC", value).strip()
-    m = _DATE.match(s)
-    if not m:
-        raise FactsError(field_name, f"{label}“{value.strip()[:40]}”的格式不对，应为 YYYY-MM-DD，例如 2026-03-01。")
-    y, mo, d = (int(g) for g in m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise FactsError(field_name, f"{label}“{value.strip()}”不存在（例如 2 月没有 30 日），请检查。") from None
-
-
 # ---- other facts ------------------------------------------------------------------------------
 
 _TRUE = {"true", "1", "yes", "y", "是", "已", "已退款", "已拿到", "既遂"}
@@ -347,14 +315,14 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
         amount = parse_amount(raw_amount)
 
     if raw.get("decision_date") not in (None, ""):
-        decision = parse_date(raw["decision_date"], "decision_date")
+        decision = parse_date(raw["decision_date"], "decision_date", FIELD_LABELS["decision_date"])
         decision_given = True
     elif today is not None:
         decision, decision_given = today, False
     else:
         raise FactsError("decision_date", "缺少处理日期（YYYY-MM-DD）。")
     if raw.get("act_date") not in (None, ""):
-        act = parse_date(raw["act_date"], "act_date")
+        act = parse_date(raw["act_date"], "act_date", FIELD_LABELS["act_date"])
         act_given = True
     else:
         act, act_given = decision, False
@@ -377,10 +345,10 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
     refund = parse_bool(raw["refund_obtained"], "refund_obtained") if raw.get("refund_obtained") not in (None, "") else True
     circs = parse_circumstances(raw.get("circumstances"), rs)
 
-    known = parse_date(raw["known_date"], "known_date") if raw.get("known_date") not in (None, "") else None
+    known = parse_date(raw["known_date"], "known_date", FIELD_LABELS["known_date"]) if raw.get("known_date") not in (None, "") else None
     if known is not None and known < act:
         raise FactsError("known_date", f"商家知道受骗的日期 {known.isoformat()} 早于行为日期 {act.isoformat()}，请检查。")
-    discovery = parse_date(raw["discovery_date"], "discovery_date") if raw.get("discovery_date") not in (None, "") else None
+    discovery = parse_date(raw["discovery_date"], "discovery_date", FIELD_LABELS["discovery_date"]) if raw.get("discovery_date") not in (None, "") else None
     if discovery is not None and discovery < act:
         raise FactsError("discovery_date", f"公安机关发现的日期 {discovery.isoformat()} 早于行为日期 {act.isoformat()}，请检查。")
 

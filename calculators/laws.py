@@ -102,7 +102,8 @@ def rule_bytes(name: str) -> bytes:
         from importlib import resources
 
         return resources.files("calculators").joinpath("rules").joinpath(name).read_bytes()
-    return get_data(os.path.join(_RULES_DIR, name))
+    data: bytes = get_data(os.path.join(_RULES_DIR, name))
+    return data
 
 
 @cache
@@ -229,8 +230,8 @@ def parse_blocks(markdown: str) -> tuple[dict[str, str], list[Heading | Unit]]:
     lines = head.splitlines()
     header = {
         "source": lines[0].removeprefix("<!-- ").removesuffix(" -->").strip() if lines else "",
-        "title": next((l[2:].strip() for l in lines if l.startswith("# ")), ""),
-        "dates": "\n".join(l.strip() for l in lines[1:] if l.strip() and not l.startswith("#") and not l.startswith("<!--")),
+        "title": next((line[2:].strip() for line in lines if line.startswith("# ")), ""),
+        "dates": "\n".join(line.strip() for line in lines[1:] if line.strip() and not line.startswith("#") and not line.startswith("<!--")),
     }
     blocks: list[Heading | Unit] = []
     current: list[str] | None = None

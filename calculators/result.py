@@ -7,6 +7,7 @@ Every step and warning carries citation ids; ``Result.to_dict()`` adds the ``cit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -18,40 +19,51 @@ DISCLAIMER = (
 )
 
 
+class Track(StrEnum):
+    """Which part of the answer a step or warning belongs to (the JSON ``track`` values)."""
+    CRIMINAL = "criminal"
+    ADMINISTRATIVE = "administrative"
+    CIVIL = "civil"
+    FACTS = "facts"
+    GENERAL = "general"
+
+
 @dataclass
 class Step:
-    track: str              # criminal | administrative | civil | facts
+    track: Track
     text: str
     citations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"track": self.track, "text": self.text, "citations": list(self.citations)}
+        return {"track": self.track.value, "text": self.text, "citations": list(self.citations)}
 
 
 @dataclass
-class Warning:
+class Caveat:
+    """One warning of the result (the JSON ``warnings`` items; named so as not to shadow the
+    builtin ``Warning``)."""
     code: str
     text: str
     citations: list[str] = field(default_factory=list)
-    track: str = "general"
+    track: Track = Track.GENERAL
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "track": self.track, "text": self.text, "citations": list(self.citations)}
+        return {"code": self.code, "track": self.track.value, "text": self.text, "citations": list(self.citations)}
 
 
 @dataclass
 class Trail:
     """Collects the reasoning steps and warnings while the tracks run."""
     steps: list[Step] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[Caveat] = field(default_factory=list)
 
-    def step(self, track: str, text: str, citations: list[str] | tuple[str, ...] = ()) -> None:
-        self.steps.append(Step(track, text, list(citations)))
+    def step(self, track: Track | str, text: str, citations: list[str] | tuple[str, ...] = ()) -> None:
+        self.steps.append(Step(Track(track), text, list(citations)))
 
-    def warn(self, code: str, text: str, citations: list[str] | tuple[str, ...] = (), track: str = "general") -> None:
+    def warn(self, code: str, text: str, citations: list[str] | tuple[str, ...] = (), track: Track | str = Track.GENERAL) -> None:
         if any(w.code == code and w.text == text for w in self.warnings):
             return
-        self.warnings.append(Warning(code, text, list(citations), track))
+        self.warnings.append(Caveat(code, text, list(citations), Track(track)))
 
 
 @dataclass
@@ -159,7 +171,7 @@ class Result:
     administrative: AdministrativeResult
     civil: CivilResult
     steps: list[Step]
-    warnings: list[Warning]
+    warnings: list[Caveat]
     similar_cases: list[dict[str, Any]]
     rules_version: str
     package_version: str

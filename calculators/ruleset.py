@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from .errors import RulesError
 from .laws import cite, rule_bytes
 
 # The national ranges of 解释第一条 and the index of the province files (one file per province).
@@ -75,10 +76,6 @@ TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
 TIER_ORDER: dict[str, int] = {t: i for i, t in enumerate(TIERS)}
 AMOUNT_TIERS: tuple[str, ...] = (Tier.LARGE.value, Tier.HUGE.value, Tier.ESPECIALLY_HUGE.value)
 CONFIDENCES = tuple(c.value for c in Confidence if c is not Confidence.PARTIAL)
-
-
-class RulesError(Exception):
-    """The rule data is inconsistent (a bug in the data files, not bad user input)."""
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ class LawText:
 
 def _book_title(markdown: str) -> str:
     head = markdown.partition("<!-- INFO END -->")[0]
-    titles = [l[2:].strip() for l in head.splitlines() if l.startswith("# ")]
+    titles = [line[2:].strip() for line in head.splitlines() if line.startswith("# ")]
     return titles[1] if len(titles) > 1 else ""
 
 
@@ -190,7 +190,7 @@ def law_page(law_id: str) -> str:
         out.append(f'<p class="law-source">来源：{_esc(source)}（本站副本：<code>legal/{_esc(rel)}</code>）</p>')
         out += ["</details>", ""]
     unit_level = min(6, max([b.level for b in lt.blocks if b.kind == "heading"] or [1]) + 1)
-    out.append(f'<script type="module" src="../../assets/cite.mjs"></script>')
+    out.append('<script type="module" src="../../assets/cite.mjs"></script>')
     out.append("")
     n_heading = 0
     for block in lt.blocks:

@@ -18,8 +18,9 @@ import html
 import posixpath
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -28,8 +29,8 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from calculators.laws import cite, registry  # noqa: E402
 import law_pages  # noqa: E402  (same directory; shares the parsed texts)
+from calculators.laws import cite, registry  # noqa: E402
 
 # The date the content was last checked against the source pack: the one place to change it.
 CONTENT_CHECKED = "2026-11-27"

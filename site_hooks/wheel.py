@@ -20,6 +20,7 @@ the core wheel at its top level (unchanged shape) and the tools wheel under ``"t
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import io
@@ -38,17 +39,27 @@ OUT_DIR = "assets/py"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+def package_version(root: Path = ROOT) -> str:
+    """``calculators.__version__``, the one version string (pyproject.toml declares it dynamic and
+    flit reads the same assignment), read without importing the package."""
+    for node in ast.parse((root / PACKAGE / "__init__.py").read_text("utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+            return str(ast.literal_eval(node.value))
+    raise ValueError("calculators/__init__.py has no __version__")
+
+
 def _project() -> tuple[str, str, dict]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     proj = data["project"]
-    return proj["name"], proj["version"], proj
+    return proj["name"], proj.get("version") or package_version(), proj
 
 
 TOOLS_DIST = "calculators_tools"
 # what only the tools need (never imported by the engine: calculators/ruleset.py RULE_FILES)
 TOOLS_PREFIXES = ("calculators/toolkit/",)
 TOOLS_FILES = {"calculators/cli.py", "calculators/__main__.py",
-               "calculators/rules/court_fees.toml", "calculators/rules/platform_duties.toml"}
+               "calculators/rules/court_fees.toml", "calculators/rules/platform_duties.toml",
+               "calculators/rules/deadlines.toml"}
 
 
 def is_tools_file(rel: str) -> bool:

@@ -113,7 +113,7 @@ class SiteServer:
     def set_offline(self, value: bool) -> None:
         self.httpd.offline = value  # type: ignore[attr-defined]
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self.thread.start()
         return self
 

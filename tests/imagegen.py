@@ -23,13 +23,13 @@ class RGB:
     height: int
     px: list[list[int]]  # [r, g, b] per pixel, row-major
 
-    def copy(self) -> "RGB":
+    def copy(self) -> RGB:
         return RGB(self.width, self.height, [p[:] for p in self.px])
 
-    def crop(self, x: int, y: int, w: int, h: int) -> "RGB":
+    def crop(self, x: int, y: int, w: int, h: int) -> RGB:
         return RGB(w, h, [self.px[(y + j) * self.width + x + i][:] for j in range(h) for i in range(w)])
 
-    def resize(self, w: int, h: int) -> "RGB":
+    def resize(self, w: int, h: int) -> RGB:
         """Bilinear resize (the kind a phone app does when it re-saves a photo)."""
         out = []
         for j in range(h):
@@ -48,12 +48,12 @@ class RGB:
                             for k in range(3)])
         return RGB(w, h, out)
 
-    def rotate_ccw(self) -> "RGB":
+    def rotate_ccw(self) -> RGB:
         """Turned 90 degrees counter-clockwise (how a phone stores a portrait shot with Orientation 6)."""
         w, h = self.width, self.height
         return RGB(h, w, [self.px[y * w + (w - 1 - x)][:] for x in range(w) for y in range(h)])
 
-    def brighten(self, delta: int) -> "RGB":
+    def brighten(self, delta: int) -> RGB:
         return RGB(self.width, self.height, [[max(0, min(255, v + delta)) for v in p] for p in self.px])
 
     def rgb_bytes(self) -> bytes:
@@ -332,7 +332,7 @@ def xmp_packet(props: dict[str, str], aigc: dict | None = None) -> bytes:
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         f'<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"{attrs}{extra}/>'
         '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def jumbf_c2pa(generator: str = "FakeGen/1.0 c2pa-rs/0.1") -> bytes:
@@ -484,7 +484,7 @@ def jpeg_bytes(img: RGB, *, quality: int = 90, subsampling: str = "4:2:0", resta
                 bits = _Bits()
                 preds = [0, 0, 0]
             mcu_i += 1
-            for ci, (cid, ch, cv, tq, plane, fx, fy) in enumerate(comps):
+            for ci, (_cid, ch, cv, tq, plane, fx, fy) in enumerate(comps):
                 q = ql if tq == 0 else qc
                 dct_t, ac_t = (dcl, acl) if tq == 0 else (dcc, acc)
                 for j in range(cv):
@@ -533,7 +533,7 @@ def jpeg_bytes(img: RGB, *, quality: int = 90, subsampling: str = "4:2:0", resta
     if restart:
         out += seg(0xDD, struct.pack(">H", restart))
     sos = bytes([len(comps)])
-    for cid, ch, cv, tq, *_ in comps:
+    for cid, _ch, _cv, tq, *_ in comps:
         sos += bytes((cid, (tq << 4) | tq))
     out += seg(0xDA, sos + b"\x00\x3f\x00")
     out += scan + b"\xff\xd9"

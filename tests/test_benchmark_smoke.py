@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
-import shutil
 import sys
 import urllib.request
 from pathlib import Path

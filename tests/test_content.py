@@ -22,10 +22,10 @@ from browser_support import ROOT, build_result
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-from calculators import ruleset  # noqa: E402
-from calculators.laws import parse_text, registry  # noqa: E402
-import law_pages  # noqa: E402
-import rule_tables  # noqa: E402
+import law_pages
+import rule_tables
+from calculators import ruleset
+from calculators.laws import parse_text, registry
 
 pytestmark = pytest.mark.slow
 
@@ -178,14 +178,14 @@ def test_statute_page_reproduces_the_text_word_for_word(site, law_id):
 def test_known_articles_have_their_anchor_and_text(site):
     # Independent of parse_text: the raw line of the source file for 刑法第二百六十六条 and 之一.
     raw = (ROOT / "legal/texts/xingfa.md").read_text("utf-8").splitlines()
-    line266 = next(l for l in raw if l.startswith("第二百六十六条 "))
+    line266 = next(line for line in raw if line.startswith("第二百六十六条 "))
     page = parsed(page_path(site, "laws/xingfa/index.md"))
     assert page.units["art-266"] == [line266.split(" ", 1)[1].strip()]
     assert "art-287-1" in page.ids and page.units["art-287-1"]
     assert "第二百八十七条之一" in "".join(page.article_text)
 
 
-@pytest.mark.parametrize("law_id", sorted(l for l, law in registry().items() if law.confidence != "VERIFIED"))
+@pytest.mark.parametrize("law_id", sorted(lid for lid, law in registry().items() if law.confidence != "VERIFIED"))
 def test_partial_texts_say_pending_verification(site, law_id):
     page = parsed(page_path(site, f"laws/{law_id}/index.md"))
     warnings = page.classes_seen.get("admonition", [])
@@ -407,7 +407,7 @@ def test_criminal_page_threshold_table_matches_the_rule_data(site):
         if d["reader_note"]:  # 浙江, 山东: VERIFIED figures from an unnamed document
             assert d["reader_note"] in confidence, (d["short"], confidence)
     # every province of the data appears, each once per region
-    assert {d["code"] for d in data} == {m for m in re.findall(r'id="th-(\d{6})', table)}
+    assert {d["code"] for d in data} == set(re.findall(r'id="th-(\d{6})', table))
 
 
 def test_prose_figures_come_from_the_rule_data(site):
@@ -523,8 +523,8 @@ def test_copy_citation_builds_the_citation_from_the_page(browser_page):
     button.click()
     page.wait_for_function("b => b.dataset.citation", arg=button.element_handle())
     citation = button.get_attribute("data-citation")
-    line = next(l for l in (ROOT / "legal/texts/xingfa.md").read_text("utf-8").splitlines()
-                if l.startswith("第二百六十六条 "))
+    line = next(x for x in (ROOT / "legal/texts/xingfa.md").read_text("utf-8").splitlines()
+                if x.startswith("第二百六十六条 "))
     assert citation.startswith("《中华人民共和国刑法》第二百六十六条：" + line.split(" ", 1)[1].strip())
     assert f"{server.origin}/laws/xingfa/#art-266" in citation
     assert registry()["xingfa"].version in citation

@@ -169,6 +169,7 @@ def test_browser_entry_bad_input(payload, blobs, field):
 
 def test_dispatch_returns_field_error_json():
     import json
+
     from calculators.browser import dispatch
     out = json.loads(dispatch("photo", json.dumps({"claim": {"name": "a", "width": 4, "height": 4}}), [b"\0", b""]))
     assert out["ok"] is False and out["error"]["field"] == "claim" and "像素" in out["error"]["message"]

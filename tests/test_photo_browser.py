@@ -13,9 +13,9 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-import imagegen as g  # noqa: E402
-from browser_support import Watch, chromium_available  # noqa: E402
-from calculators.toolkit.photo.analysis import REUSE_THRESHOLD  # noqa: E402
+import imagegen as g
+from browser_support import Watch, chromium_available
+from calculators.toolkit.photo.analysis import REUSE_THRESHOLD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]

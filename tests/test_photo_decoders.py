@@ -120,7 +120,7 @@ def test_progressive_decodes_to_the_same_pixels_as_its_baseline_twin(photo, sub,
     """Same quantised coefficients, two codings (SOF2 with spectral selection and successive
     approximation, EOB runs, correction bits; and SOF0): the pixels must be identical."""
     grey = sub == "grey"
-    kw = dict(quality=85, subsampling="4:2:0" if grey else sub, grey=grey)
+    kw = {"quality": 85, "subsampling": "4:2:0" if grey else sub, "grey": grey}
     prog = g.jpeg_progressive_bytes(photo, restart=restart, **kw)
     base = g.jpeg_baseline_same_coefficients(photo, **kw)
     assert b"\xff\xc2" in prog and b"\xff\xc0" in base

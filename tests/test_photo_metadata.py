@@ -165,6 +165,6 @@ def test_notes_and_citations():
     assert "不是鉴定结论" in texts and "删除元数据" in texts and "原始文件" in texts
     pending = [n for n in r["notes"] if n["pending"]]
     assert pending and all("待核实" in n["text"] for n in pending)
-    for cid, c in r["citations"].items():
+    for c in r["citations"].values():
         assert c["status"] == ("已核对" if c["confidence"] == "VERIFIED" else "待核实")
         assert c["url"].startswith("laws/")

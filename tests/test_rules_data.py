@@ -6,7 +6,6 @@ import csv
 import sys
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -26,7 +25,7 @@ def article(law_file: str, anchor: str) -> str:
 def test_all_31_provinces_keyed_by_gb2260():
     assert len(RS.provinces) == 31
     assert {r["gb2260_code"] for r in CSV_ROWS} == set(RS.provinces)
-    for code, p in RS.provinces.items():
+    for p in RS.provinces.values():
         assert p.name.startswith(p.short)
 
 

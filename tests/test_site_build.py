@@ -108,7 +108,7 @@ def test_our_scripts_and_data_name_no_other_host(site):
     nothing in the site names a CDN or a font service (Pyodide's own files are checked in the
     browser test: their CDN strings are never fetched)."""
     ours = [site / "sw.js", site / "assets" / "py" / "manifest.json"]
-    ours += [p for p in (site / "assets").glob("*.mjs")]
+    ours += list((site / "assets").glob("*.mjs"))
     for path in ours:
         text = path.read_text("utf-8")
         urls = re.findall(r"https?://[^\s\"'`)]+", text)
@@ -335,8 +335,9 @@ def test_service_worker_precaches_pages_and_assets_with_hashes(site):
 
 def test_service_worker_version_changes_when_a_file_changes(site, tmp_path):
     sys.path.insert(0, str(ROOT / "site_hooks"))
-    import offline
     import shutil
+
+    import offline
 
     copy = tmp_path / "s"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pyodide"))

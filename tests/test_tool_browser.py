@@ -15,8 +15,8 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_support import Watch, chromium_available  # noqa: E402
-from calculators.toolkit import deadlines, fees, platform_review  # noqa: E402
+from browser_support import Watch, chromium_available
+from calculators.toolkit import deadlines, fees, platform_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]

@@ -7,7 +7,7 @@ import calendar
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -161,14 +161,14 @@ def test_ics_shape():
     assert lines.count("BEGIN:VALARM") >= 2 * r["ics_events"] and "TRIGGER:-P7D" in lines
     assert f"DTSTART;VALUE=DATE:{d['civil-revocation-1y']['last_day'].replace('-', '')}" in lines
     assert "DTSTAMP:20260306T000000Z" in lines
-    uids = [l for l in lines if l.startswith("UID:")]
+    uids = [x for x in lines if x.startswith("UID:")]
     assert len(uids) == len(set(uids))
 
 
 def test_ics_uid_is_stable_and_passed_deadlines_are_left_out():
     a, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-03-06")
     b, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-05-01")
-    uid = lambda t: sorted(l for l in _unfold(t) if l.startswith("UID:"))
+    uid = lambda t: sorted(x for x in _unfold(t) if x.startswith("UID:"))
     assert uid(a["ics"]) == uid(b["ics"])  # same deadlines, another day: same UIDs
     c, _ = run(act="2026-03-01", known_date="2026-03-05", today="2026-10-01")  # the 治安 six months are over
     assert "zhian-discovery" not in "".join(uid(c["ics"])) and "zhian-discovery" in "".join(uid(a["ics"]))
@@ -180,7 +180,7 @@ def test_ics_escaping_and_folding_of_multibyte_text():
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
         line.encode("utf-8").decode("utf-8")  # never a split character
-    summary = next(l for l in _unfold(text) if l.startswith("SUMMARY:"))
+    summary = next(x for x in _unfold(text) if x.startswith("SUMMARY:"))
     assert summary.startswith("SUMMARY:逗号\\,分号\\;反斜杠\\\\换行\\n结束")
     assert "DTEND;VALUE=DATE:20270201" in _unfold(text)
 
@@ -195,3 +195,25 @@ def test_cli_writes_ics(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "calculators.toolkit.deadlines", "--act", "2026-13-01"],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and json.loads(bad.stdout)["error"]["field"] == "act" and "Traceback" not in bad.stderr
+
+
+# ---- the tool's fixed texts (rules/deadlines.toml) ---------------------------------------------------
+
+def test_fixed_texts_come_from_the_rule_data_and_cite_real_units():
+    from calculators.laws import cite, parse_text, registry
+    texts = deadlines.texts()
+    ids: list[str] = []
+    ruleset._collect_ids(texts, ids)
+    assert len(set(ids)) >= 6
+    for cid in set(ids):
+        c = cite(cid)
+        anchors = {u.anchor for f in registry()[c.law].files for u in parse_text((ROOT / "legal" / f).read_text("utf-8"))[1]}
+        assert c.anchor in anchors, cid
+    r, d = run(act="2025-12-10", decision="2026-03-01", today="2026-03-02", tier="huge")
+    assert texts["zhian_discovery"]["both_texts"] in d["zhian-discovery"]["notes"]
+    assert d["criminal-limitation-huge"]["title"] == texts["criminal_limitation"]["title"].format(tier="数额巨大", years=15)
+    assert d["civil-limitation-20y"]["start_label"] == texts["civil"]["limitation_max"]["start_label"]
+    assert {n["code"] for n in r["notes"]} >= {"criminal_method", "civil_method", "holiday", "interruption"}
+    assert "deadlines.toml" in {p.name for p in (ROOT / "calculators" / "rules").iterdir()}
+    from site_hooks.wheel import is_tools_file
+    assert is_tools_file("calculators/rules/deadlines.toml")  # in the tools wheel, not the calculator's

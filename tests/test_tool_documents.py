@@ -15,7 +15,7 @@ import docx as python_docx  # test-only dependency
 import pytest
 
 from calculators.laws import parse_text, registry
-from calculators.toolkit import docx, documents
+from calculators.toolkit import documents, docx
 
 ROOT = Path(__file__).resolve().parents[1]
 

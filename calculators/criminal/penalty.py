@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..periods import add_years
 from ..facts import Facts
 from ..labels import tier_label
 from ..result import Trail
@@ -26,13 +27,6 @@ class Penalty:
     limitation_years_by_tier: dict[str, int]
     limitation: dict[str, Any] | None
     probation_excluded: bool
-
-
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February -> 28 February (no corresponding day: last day of the month)
-        return d.replace(year=d.year + years, day=28)
 
 
 def assess(rs: Ruleset, facts: Facts, tier: str, crime_tiers: list[str], trail: Trail) -> Penalty:

@@ -21,10 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from calculators import ruleset
+from calculators.dates import parse_optional_date
+from calculators.errors import InputError
 from calculators.laws import cite
 from calculators.toolkit import docx
-from calculators.toolkit.deadlines import parse_date
-from calculators.toolkit.fees import InputError, compute as fee_compute, parse_amount, yuan
+from calculators.toolkit.fees import compute as fee_compute
+from calculators.toolkit.fees import parse_amount, yuan
 
 KINDS = ("appeal", "police", "complaint")
 TITLES = {"appeal": "申诉书", "police": "报案材料", "complaint": "民事起诉状"}
@@ -144,7 +146,7 @@ def normalise(payload: dict[str, Any]) -> dict[str, Any]:
             raise InputError(str(key)[:40], f"未知的字段“{str(key)[:40]}”。")
     f: dict[str, Any] = {k: _text(payload, k) for k in TEXT_FIELDS}
     for k, label in DATE_FIELDS.items():
-        f[k] = parse_date(payload.get(k), k, label, required=False)
+        f[k] = parse_optional_date(payload.get(k), k, label)
     amount = payload.get("amount")
     f["amount"] = None if amount in (None, "") else parse_amount(amount, "amount")
     other = payload.get("other_loss")
@@ -187,7 +189,7 @@ def _buyer(f: dict[str, Any]) -> str:
     if f["buyer_name"] and f["buyer_account"]:
         return f"{f['buyer_name']}（平台账号：{f['buyer_account']}）"
     if f["buyer_name"]:
-        return f["buyer_name"]
+        return str(f["buyer_name"])
     if f["buyer_account"]:
         return f"平台账号为“{f['buyer_account']}”的买家"
     return _placeholder("买家姓名或平台账号")

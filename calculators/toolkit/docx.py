@@ -20,7 +20,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from calculators import facts
+from calculators.errors import InputError
 from calculators.laws import cite, rule_bytes
 
 DISCLAIMER = (
@@ -28,11 +29,6 @@ DISCLAIMER = (
 )
 
 CENT = Decimal("0.01")
-
-
-class InputError(facts.FactsError):
-    """Bad input for one of the merchant tools: the field and a Chinese message for the reader
-    (the engine's FactsError, so that the CLI, the worker and the tools share one error shape)."""
 
 
 def parse_amount(value: Any, field: str = "amount") -> Decimal:

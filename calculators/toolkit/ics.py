@@ -49,7 +49,7 @@ def fold(line: str) -> str:
 
 
 def uid_for(event: Event) -> str:
-    digest = hashlib.sha256(f"{event.key}|{event.day.isoformat()}".encode("utf-8")).hexdigest()[:20]
+    digest = hashlib.sha256(f"{event.key}|{event.day.isoformat()}".encode()).hexdigest()[:20]
     return f"{event.key}-{event.day:%Y%m%d}-{digest}@{UID_DOMAIN}"
 
 

@@ -20,9 +20,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from calculators.dates import parse_optional_date
+from calculators.errors import InputError
 from calculators.laws import cite, rule_bytes
-from calculators.toolkit.deadlines import parse_date
-from calculators.toolkit.fees import InputError
 
 DISCLAIMER = (
     "本评估只说明在你描述的情况下，平台的哪些义务可能没有履行、依据是哪些条文、可以向平台要求什么；"
@@ -47,7 +47,8 @@ def duties_data() -> dict[str, Any]:
 
 
 def questions() -> list[dict[str, Any]]:
-    return duties_data()["questions"]
+    qs: list[dict[str, Any]] = duties_data()["questions"]
+    return qs
 
 
 def _normalise(payload: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def _normalise(payload: dict[str, Any]) -> dict[str, Any]:
         raw = payload.get(code)
         label = q["label"]
         if q["kind"] == "date":
-            answers[code] = parse_date(raw, code, "平台作出处理的日期", required=False)
+            answers[code] = parse_optional_date(raw, code, "平台作出处理的日期")
         elif q["kind"] == "number":
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 answers[code] = None
@@ -101,7 +102,7 @@ def _condition(answers: dict[str, Any], cond: str) -> bool | None:
     have = answers.get(q, UNKNOWN)
     if have == UNKNOWN:
         return None
-    return have == want
+    return bool(have == want)
 
 
 def evaluate(when: list[list[str]], answers: dict[str, Any]) -> tuple[str, list[str]]:
