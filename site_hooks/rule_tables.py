@@ -321,6 +321,31 @@ def _threshold_details(src_uri: str) -> str:
     return "\n".join(out)
 
 
+@table("near_figures")
+def _near_figures(src_uri: str) -> str:
+    """诈骗案件解释第二条第二款 "接近": each province's own figures (with their confidence), then the rule the
+    calculator uses elsewhere. Read from the rule data (thresholds/*.toml local rules, criminal/art2.toml)."""
+    rows = []
+    seen: set[str] = set()
+    for row in _threshold_rows():
+        if row["code"] in seen:
+            continue
+        seen.add(row["code"])
+        for s in row["special_rules"]:
+            if s["kind"] not in ("near", "aggravated_floors") or not s["floors"]:
+                continue
+            f = s["floors"]
+            use = "按本地规定认定" if s["certain"] else "只列为“可能”"
+            rows.append([md_cell(row["name"]), yuan(f["huge"]) if f["huge"] else "—",
+                         yuan(f["especially_huge"]) if f["especially_huge"] else "—",
+                         md_cell(CONF_WORDS[s["confidence"]]), use])
+    near = ruleset.load().criminal["art2"]["near"]
+    share = int(float(near["lowest_share"]) * 100)
+    return (md_table(["地区", "“其他严重情节”自", "“其他特别严重情节”自", "可信度", "计算器的处理"], rows)
+            + f"\n\n其他地方：金额达到更高一档标准的 {share}% 时，计算器才把更高一档列为“可能”。{share}% 是已知各省规定中"
+              f"最低的比例（{near['lowest_share_province']}），不是法律规定的界线（[[zhapian-jieshi-2011#art-2]]）。")
+
+
 @table("admin_versions")
 def _admin_versions(src_uri: str) -> str:
     vs = ruleset.administrative_versions()

@@ -330,3 +330,16 @@ def test_the_core_wheel_packs_every_rule_file_the_engine_reads():
     for name in needed:
         assert f"calculators/rules/{name}" in packed, name
     assert "calculators/criminal/__init__.py" in packed
+
+
+def test_near_figures_table_for_the_criminal_page():
+    """{{ table:near_figures }}: every province's own 接近 figures with its confidence, and the 60% rule."""
+    sys.path.insert(0, str(ROOT / "site_hooks"))
+    import rule_tables
+
+    out = rule_tables.TABLES["near_figures"]("criminal.md")
+    for name, figure, conf in (("北京市", "80,000元", "已核对原文"), ("湖北省", "30,000元", "已核对原文"),
+                               ("江苏省", "48,000元", "二手来源（待核实）"), ("新疆维吾尔自治区", "400,000元", "二手来源（待核实）")):
+        line = next(x for x in out.splitlines() if x.startswith(f"| {name} "))
+        assert figure in line and conf in line, line
+    assert "60%" in out and "不是法律规定的界线" in out
