@@ -179,9 +179,8 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
 # nothing is retyped here. Labels around the figures are the only text this module adds.
 
 from calculators import ruleset  # noqa: E402
-from calculators.laws import int_to_cn  # noqa: E402
-
 from calculators.labels import confidence_labels, tier_labels  # noqa: E402
+from calculators.laws import int_to_cn  # noqa: E402
 
 TIER_LABELS = tier_labels()
 CONF_WORDS = confidence_labels()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any

@@ -12,8 +12,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest

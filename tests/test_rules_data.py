@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import sys
 import re
+import sys
 from datetime import date
 
 import pytest

@@ -6,12 +6,11 @@ leaders). Rule data: ``rules/criminal/penalty.toml``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from ..periods import add_years
 from ..facts import Facts
 from ..labels import tier_label
+from ..periods import add_years
 from ..result import Trail
 from ..ruleset import AMOUNT_TIERS, Ruleset
 from .common import fmt
