@@ -41,6 +41,7 @@ import email.utils
 import gzip
 import http.server
 import importlib.util
+import io
 import mimetypes
 import os
 import posixpath
@@ -252,29 +253,24 @@ class _GzipCache:
         return packed
 
 
-class _DeadlineReader:
-    """The request's rfile with one deadline for the request line and all headers: a client that
-    sends a byte every few seconds cannot keep a worker forever (a per-recv timeout alone would)."""
+class _DeadlineSocketIO(io.RawIOBase):
+    """The socket under a request's rfile, with one deadline for the request line and all headers:
+    every recv waits at most for what is left of it, so a client that sends a byte every few
+    seconds cannot hold a worker (a per-recv timeout alone would let it)."""
 
-    def __init__(self, raw: Any, sock: socket.socket, handler: Any) -> None:
-        self._raw, self._sock, self._handler = raw, sock, handler
+    def __init__(self, sock: socket.socket, handler: Any) -> None:
+        super().__init__()
+        self._sock, self._handler = sock, handler
 
-    def _arm(self) -> None:
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
         remaining = self._handler.deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the request was not read in time")
         self._sock.settimeout(remaining)
-
-    def readline(self, size: int = -1) -> bytes:
-        self._arm()
-        return self._raw.readline(size)
-
-    def read(self, size: int = -1) -> bytes:
-        self._arm()
-        return self._raw.read(size)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
+        return self._sock.recv_into(buf)
 
 
 class PooledHTTPServer(http.server.HTTPServer):
@@ -292,6 +288,11 @@ class PooledHTTPServer(http.server.HTTPServer):
                          for i in range(max_threads)]
         for t in self._workers:
             t.start()
+
+    @property
+    def queued(self) -> int:
+        """Accepted connections waiting for a worker."""
+        return self._queue.qsize()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         try:
@@ -477,7 +478,7 @@ class StaticServer:
 
             def setup(self) -> None:
                 super().setup()
-                self.rfile = _DeadlineReader(self.rfile, self.connection, self)  # type: ignore[assignment]
+                self.rfile = io.BufferedReader(_DeadlineSocketIO(self.connection, self))
 
             def handle_one_request(self) -> None:
                 # the wait for the next request on a kept-alive connection counts as well

@@ -85,14 +85,10 @@ def _cached(data: bytes, coding: str, cache_dir: Path | None) -> bytes:
 
 
 def precompress_tree(site: Path, cache_dir: Path | None = CACHE_DIR) -> dict[str, int]:
-    """Write (or remove) the siblings of every file under ``site``. Returns counts and sizes."""
+    """Write the siblings of every file under ``site`` (and remove a sibling where compression no
+    longer helps; a .gz/.br whose file is absent is left alone: it may be a real download).
+    Returns counts and sizes."""
     stats = {"files": 0, "br": 0, "gz": 0, "raw_bytes": 0, "br_bytes": 0, "gz_bytes": 0, "skipped": 0}
-    # siblings whose file is gone (or no longer wanted) would be served for nothing
-    for sib in list(site.rglob("*")):
-        if sib.suffix in CODINGS and sib.is_file():
-            orig = sib.with_suffix("")
-            if orig.suffix.lower() in SUFFIXES and not wanted(orig):
-                sib.unlink()
     for path in sorted(site.rglob("*")):
         if not wanted(path):
             continue
