@@ -478,6 +478,7 @@ class StaticServer:
 
             def setup(self) -> None:
                 super().setup()
+                self.rfile.close()  # the plain makefile() reader: replaced, and it holds the socket open
                 self.rfile = io.BufferedReader(_DeadlineSocketIO(self.connection, self))
 
             def handle_one_request(self) -> None:
