@@ -429,8 +429,8 @@ class StaticServer:
             self.records.append(rec)
 
     def prewarm(self) -> int:
-        """Gzip now every compressible file that has no usable precompressed sibling (the first
-        measured request must not pay for it). Returns the number of files compressed."""
+        """Gzip now every compressible file, for a client that gets gzip on the fly (no usable
+        sibling): the first measured request must not pay for it. Returns the number of files."""
         n = 0
         for base in [self.root, *self.mounts.values()]:
             for path in base.rglob("*"):
