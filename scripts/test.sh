@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (.venv with .[site,test], npm ci, Debian's chromium where missing)
+# Install what the tests need (.venv with .[site,test], npm ci, Debian's chromium, nginx and
+# libnginx-mod-http-brotli-static where missing)
 # and run EVERY test with pytest. Extra arguments go to pytest (bash scripts/test.sh -k calculator).
 # Exit status: pytest's (non-zero on any failure). Works without a terminal (CI=true).
 set -euo pipefail
@@ -8,9 +9,29 @@ source scripts/setup.sh
 
 setup_python site,test
 setup_node
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-  echo "setup: apt-get install chromium (browser tests; never 'playwright install')" >&2
+# Debian packages: chromium for the browser tests (never 'playwright install'); nginx and its
+# brotli_static module for the deployment test (tests/test_deploy_nginx.py starts nginx itself with
+# deploy/nginx.conf on a free local port: the package's service is never started).
+apt_missing=""
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || apt_missing="$apt_missing chromium"
+[ -x /usr/sbin/nginx ] || apt_missing="$apt_missing nginx"
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || apt_missing="$apt_missing libnginx-mod-http-brotli-static"
+if [ -n "$apt_missing" ]; then
+  echo "setup: apt-get install$apt_missing" >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  if [[ "$apt_missing" == *brotli* ]] && ! apt-cache show libnginx-mod-http-brotli-static >/dev/null 2>&1; then
+    echo "setup: this distribution has no libnginx-mod-http-brotli-static: the nginx test skips brotli" >&2
+    apt_missing="${apt_missing/ libnginx-mod-http-brotli-static/}"
+  fi
+  # no service starts during the install (policy-rc.d 101), unless the system already has a policy
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+    made_policy="yes"
+  fi
+  status=0
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $apt_missing || status=$?
+  [ -z "$made_policy" ] || as_root rm -f /usr/sbin/policy-rc.d
+  [ "$status" -eq 0 ] || exit "$status"
 fi
 exec .venv/bin/python -m pytest "$@"

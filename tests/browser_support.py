@@ -3,22 +3,21 @@ tests/test_browser_calculator.py, tests/test_pyodide_parity.py).
 
 - ``built_site()``: ``mkdocs build --strict`` of the real mkdocs.yml into a temp dir, once per test
   process (cached); set ``CALC_SITE_DIR`` to reuse an already built site while iterating.
-- ``SiteServer``: a threaded static server on 127.0.0.1:<free port> with the MIME types a static host
-  must send (.mjs, .wasm), the worker CSP header on scripts (see site_hooks/security.py), a log
-  of every request, and a switch to go "offline" (refuse everything) for the service-worker tests.
+- ``SiteServer``: scripts/static_server.py (the server of serve.sh and the benchmark) on
+  127.0.0.1:<free port>: compressed, the MIME types a static host must send (.mjs, .wasm), the
+  page and worker CSP headers (site_hooks/security.py), a log of every request, and a switch to go
+  "offline" (refuse everything) for the service-worker tests.
 - ``launch_chromium(playwright)``: Debian's /usr/bin/chromium, headless, never a downloaded browser.
 """
 
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +28,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "site_hooks"))
-import security  # noqa: E402  (site_hooks/security.py: the worker CSP)
+from scripts.static_server import StaticServer  # noqa: E402  (the one static server)
 
 
 class BuildFailed(RuntimeError):
@@ -58,68 +57,15 @@ def built_site() -> Path:
     return build_result()[0]
 
 
-def _serve_mime() -> dict[str, str]:
-    """The MIME table of scripts/static_server.py (scripts/ is not a package: load it by path)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("static_server", ROOT / "scripts" / "static_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return dict(module.MIME)
+class SiteServer(StaticServer):
+    """The project's one static server (scripts/static_server.py, what `bash scripts/serve.sh`
+    runs) on 127.0.0.1:<free port> in a background thread: compressed responses (the build's
+    .br/.gz files), the MIME types a static host must send (.mjs, .wasm), the page and worker CSP
+    headers, the site's 404.html; ``requests`` logs every request and ``set_offline(True)`` drops
+    every connection (the service-worker tests). ``mounts`` serves another directory under a prefix."""
 
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    # the MIME types of scripts/static_server.py, the server of `bash scripts/serve.sh`
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **_serve_mime()}
-
-    def log_message(self, *args) -> None:  # quiet
-        pass
-
-    def end_headers(self) -> None:
-        path = self.path.split("?", 1)[0]
-        if path.endswith((".mjs", ".js")):
-            # What a host should send for scripts, and what a worker is governed by: the page meta
-            # policy does not reach a same-origin worker (site_hooks/security.py).
-            self.send_header("Content-Security-Policy", security.WORKER_CSP)
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        server = self.server
-        server.requests.append(self.path)  # type: ignore[attr-defined]
-        if server.offline:  # type: ignore[attr-defined]
-            self.connection.close()
-            return
-        super().do_GET()
-
-
-class SiteServer:
-    """Serve a directory on 127.0.0.1:<free port> in a background thread."""
-
-    def __init__(self, directory: Path):
-        handler = functools.partial(_Handler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.httpd.requests = []  # type: ignore[attr-defined]
-        self.httpd.offline = False  # type: ignore[attr-defined]
-        self.port = self.httpd.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def requests(self) -> list[str]:
-        return self.httpd.requests  # type: ignore[attr-defined]
-
-    def set_offline(self, value: bool) -> None:
-        self.httpd.offline = value  # type: ignore[attr-defined]
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def __init__(self, directory: Path, **options) -> None:
+        super().__init__(directory, **options)
 
 
 def chromium_available() -> bool:

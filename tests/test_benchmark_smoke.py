@@ -183,7 +183,8 @@ def test_floor_page_computes_two(tmp_path: Path) -> None:
     (site / "index.html").write_text("<!doctype html><title>x</title>", "utf-8")
     for name in CORE:
         (site / "pyodide" / name).symlink_to(PYODIDE / name)
-    with StaticServer(site, mounts={"/__bench__/": PAGES}) as srv, Browser() as br:
+    # the tree links to node_modules/pyodide: follow those symlinks out of it
+    with StaticServer(site, mounts={"/__bench__/": PAGES}, follow_symlinks=True) as srv, Browser() as br:
         ctx = br.new_context()
         foreign: list[str] = []
         ctx.on("request", lambda r: None if r.url.startswith(srv.url) else foreign.append(r.url))
