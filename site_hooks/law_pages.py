@@ -121,7 +121,7 @@ def unit_text(law_id: str, anchor: str) -> Unit:
 
 
 _IN_FORCE_RE = re.compile(r"^本(?:法|办法|规定|解释|意见)自(\d{4}年\d{1,2}月\d{1,2}日)起施行")
-_HEADER_DATE_RE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)\s.*?(通过|修订|修正|公布)")
+_HEADER_LINE_RE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)\s+(.*)$")
 
 
 def _text_in_force(law_id: str) -> tuple[str, str]:
@@ -135,13 +135,20 @@ def _text_in_force(law_id: str) -> tuple[str, str]:
 
 
 def _last_change(law_id: str) -> tuple[str, str]:
-    """(date, what) of the last dated line of the text's header (adopted, revised, amended)."""
+    """(date, what) of the last revision or amendment the text's header records ("修正", "修订",
+    "通过《中华人民共和国刑法修正案（十二）》"), or ("", "") for a text never changed."""
     last = ("", "")
     for header in load(law_id).headers:
         for line in header["dates"].splitlines():
-            m = _HEADER_DATE_RE.match(line.strip())
-            if m:
-                last = (m.group(1), m.group(2))
+            m = _HEADER_LINE_RE.match(line.strip())
+            if not m:
+                continue
+            rest = m.group(2)
+            amendment = re.search(r"通过的(《[^》]+》)$", rest)
+            if rest.endswith(("修订", "修正")):
+                last = (m.group(1), rest[-2:])
+            elif amendment:
+                last = (m.group(1), f"通过{amendment.group(1)}")
     return last
 
 
@@ -155,11 +162,13 @@ def _dates(law: Law) -> str:
     parts = []
     if date:
         parts.append(f"{date}起施行（{label}）")
-    if changed and what in ("修订", "修正"):
-        parts.append(f"{changed}{what}（本站收录的是这一文本；修改本身的施行日期文本中没有写明）")
+    if changed and what == "修订":  # a revision re-enacts the whole text, its own 施行 article included
+        parts.append(f"{changed}修订通过（本站收录的是修订后的文本）")
+    elif changed:
+        parts.append(f"最近一次修改：{changed}{what}（本站收录的是修改后的文本；这次修改本身的施行日期，文本中没有写明）")
     if law.in_force_to:
         parts.append(f"适用至 {law.in_force_to}")
-    return "；".join(parts) or "文本和资料包都没有写明施行日期（待核实）"
+    return "；".join(parts) or "本站收录的文本和资料都没有写明施行日期（待核实）"
 
 
 def _esc(text: str) -> str:

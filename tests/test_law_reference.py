@@ -128,7 +128,7 @@ def test_info_table_gives_the_dates_and_the_confidence_in_chinese(site, law_id):
     law = registry()[law_id]
     dates = info["施行日期"]
     assert "见文本首部" not in dates
-    if dates != "文本和资料包都没有写明施行日期（待核实）":
+    if dates != "本站收录的文本和资料都没有写明施行日期（待核实）":
         assert re.search(r"\d{4}(-\d{2}-\d{2}|年\d{1,2}月\d{1,2}日)", dates), (law_id, dates)
     else:
         assert not law.in_force_from and not law_pages._text_in_force(law_id)[0]
@@ -139,8 +139,10 @@ def test_info_table_gives_the_dates_and_the_confidence_in_chinese(site, law_id):
 
 
 def test_xingfa_effective_date_is_the_texts_own():
-    assert "1997年10月1日起施行" in law_pages._dates(registry()["xingfa"])
+    xingfa = law_pages._dates(registry()["xingfa"])
+    assert "1997年10月1日起施行" in xingfa and "最近一次修改：2023年12月29日通过《中华人民共和国刑法修正案（十二）》" in xingfa
     assert "2018年10月26日修正" in law_pages._dates(registry()["xingshi-susong-2018"])
+    assert "修改" not in law_pages._dates(registry()["susong-feiyong-2006"])
 
 
 def test_every_statute_page_lists_the_laws_to_move_between(site):
