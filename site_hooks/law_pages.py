@@ -35,17 +35,22 @@ if str(ROOT) not in sys.path:
 from calculators.laws import Heading, Law, Unit, parse_blocks, parse_text, registry  # noqa: E402
 
 CONFIDENCE_LABELS = {
-    "VERIFIED": "已核实（VERIFIED）",
-    "PARTIAL": "待核实（PARTIAL）",
-    "REPORTED": "待核实（REPORTED）",
-    "UNKNOWN": "未知（UNKNOWN）",
+    "VERIFIED": "已核对原文",
+    "PARTIAL": "部分核对（待核实）",
+    "REPORTED": "二手来源（待核实）",
+    "UNKNOWN": "未找到可靠来源（待核实）",
 }
 
 # Reasons the source pack gives for a PARTIAL text (legal/partial.md); shown in the 待核实 banner.
 PARTIAL_REASON = (
-    "本文本为 PARTIAL：资料包中至少两份独立转录逐字一致，但尚未在发布机关自己的网站上核对原文。"
+    "本文本只做了部分核对：至少两份互相独立的转录逐字一致，但尚未在发布机关自己的网站上核对原文。"
     "在核对之前，本页及依赖本文本的计算结果都标注“待核实”。"
 )
+
+
+# Search weight of whole statute pages (Material's per-page ``search.boost``): a reader who types
+# "拘留" wants the 治安 text in force before the criminal procedure law's detention articles.
+SEARCH_BOOST = {"zhian-2025": 3, "zhian-2012": 1.5, "xingshi-susong-2018": 0.5}
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,55 @@ def unit_text(law_id: str, anchor: str) -> Unit:
     raise KeyError(f"{law_id}#{anchor}")
 
 
+_IN_FORCE_RE = re.compile(r"^本(?:法|办法|规定|解释|意见)自(\d{4}年\d{1,2}月\d{1,2}日)起施行")
+_HEADER_LINE_RE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)\s+(.*)$")
+
+
+def _text_in_force(law_id: str) -> tuple[str, str]:
+    """(date, article label) of the text's own "本法自…起施行" unit, or ("", "")."""
+    for u in load(law_id).units:
+        for para in u.paragraphs:
+            m = _IN_FORCE_RE.match(para)
+            if m:
+                return m.group(1), u.label
+    return "", ""
+
+
+def _last_change(law_id: str) -> tuple[str, str]:
+    """(date, what) of the last revision or amendment the text's header records ("修正", "修订",
+    "通过《中华人民共和国刑法修正案（十二）》"), or ("", "") for a text never changed."""
+    last = ("", "")
+    for header in load(law_id).headers:
+        for line in header["dates"].splitlines():
+            m = _HEADER_LINE_RE.match(line.strip())
+            if not m:
+                continue
+            rest = m.group(2)
+            amendment = re.search(r"通过的(《[^》]+》)$", rest)
+            if rest.endswith(("修订", "修正")):
+                last = (m.group(1), rest[-2:])
+            elif amendment:
+                last = (m.group(1), f"通过{amendment.group(1)}")
+    return last
+
+
 def _dates(law: Law) -> str:
-    if law.in_force_from and law.in_force_to:
-        return f"{law.in_force_from} 至 {law.in_force_to}"
+    """The effective dates themselves: the registry's dates where it has them, otherwise the text's own
+    "本法自…起施行" article and the date of its last revision or amendment (from the text's header)."""
     if law.in_force_from:
-        return f"{law.in_force_from} 起"
+        return f"{law.in_force_from} 起施行" + (f"，至 {law.in_force_to}" if law.in_force_to else "")
+    date, label = _text_in_force(law.id)
+    changed, what = _last_change(law.id)
+    parts = []
+    if date:
+        parts.append(f"{date}起施行（{label}）")
+    if changed and what == "修订":  # a revision re-enacts the whole text, its own 施行 article included
+        parts.append(f"{changed}修订通过（本站收录的是修订后的文本）")
+    elif changed:
+        parts.append(f"最近一次修改：{changed}{what}（本站收录的是修改后的文本；这次修改本身的施行日期，文本中没有写明）")
     if law.in_force_to:
-        return f"至 {law.in_force_to}"
-    return "见文本首部的日期"
+        parts.append(f"适用至 {law.in_force_to}")
+    return "；".join(parts) or "本站收录的文本和资料都没有写明施行日期（待核实）"
 
 
 def _esc(text: str) -> str:
@@ -140,6 +186,7 @@ def law_page(law_id: str) -> str:
     out: list[str] = [
         "---",
         f"title: {law.title}",
+        *([f"search:", f"  boost: {SEARCH_BOOST[law_id]}"] if law_id in SEARCH_BOOST else []),
         "---",
         "",
         f"# {law.title} {{#law-title}}",
@@ -167,12 +214,13 @@ def law_page(law_id: str) -> str:
             "条文序号沿用法典全文的统一编号。",
             "",
         ]
+    out += [law_nav(law.id), ""]
     # Version, dates and provenance, as a table (plain Markdown; cells escaped).
     rows = [
         ("简称", law.short),
         ("类别", law.kind),
         ("版本", law.version or "资料包未注明"),
-        ("施行", _dates(law)),
+        ("施行日期", _dates(law)),
         ("可信度", CONFIDENCE_LABELS.get(law.confidence, law.confidence)),
         ("引用标识（示例）", f"{law.id}#{next((u.anchor for u in lt.units if u.anchor != 'preamble'), '')}"),
     ]
@@ -193,6 +241,7 @@ def law_page(law_id: str) -> str:
     out.append('<script type="module" src="../../assets/cite.mjs"></script>')
     out.append("")
     n_heading = 0
+    current_law = law.id
     for block in lt.blocks:
         if block.kind == "heading":
             n_heading += 1
@@ -207,14 +256,36 @@ def law_page(law_id: str) -> str:
             '<button type="button" class="law-cite" data-search-exclude>复制引用</button>',
         ]
         parts += [f"<p>{_esc(p)}</p>" for p in u.paragraphs]
-        if _search_key(u):
+        key = " ".join(k for k in (_search_key(u), alias_token(current_law, u.anchor)) if k)
+        if key:
             # Material's search box segments a query with the tokens of the index, never using the
             # whole query as one piece: "第二百六十六条" is looked up as "第二百六十六*". This token
-            # (not shown, not read aloud) is what lets that query find the article.
-            parts.append(f'<span class="law-unit__key" hidden aria-hidden="true">{_esc(_search_key(u))}</span>')
+            # (not shown, not read aloud) is what lets that query find the article; the alias token
+            # ("xingfaart266") is what a shorthand query is rewritten to (site_hooks/search_zh.py).
+            parts.append(f'<span class="law-unit__key" hidden aria-hidden="true">{_esc(key)}</span>')
         parts.append("</section>")
         out += ["\n".join(parts), ""]
     return "\n".join(out)
+
+
+def law_nav(current: str) -> str:
+    """The list of every statute page, to move between laws: a column beside the text on wide screens
+    (docs/assets/content.css); narrow screens use the 法条 index page instead."""
+    items = []
+    for law in registry().values():
+        here = ' aria-current="page"' if law.id == current else ""
+        items.append(f'<li><a href="../{law.id}/"{here}>{_esc(law.short)}</a></li>')
+    return ('<nav class="law-nav" aria-label="法条目录" data-search-exclude><p class="law-nav__title">法条目录</p><ul>'
+            + "".join(items) + '</ul><p><a href="../">全部文本与说明</a></p></nav>')
+
+
+def alias_token(law_id: str, anchor: str) -> str:
+    """The search index token of one article, e.g. "xingfaart266", "xingfaart287z1": one token for the
+    search box's shorthand queries ("刑法266条" → this token: site_hooks/search_zh.py)."""
+    m = re.fullmatch(r"art-(\d+)(?:-(\d+))?", anchor)
+    if not m:
+        return ""
+    return f"{law_id.replace('-', '')}art{m.group(1)}" + (f"z{m.group(2)}" if m.group(2) else "")
 
 
 def _search_key(u: Unit) -> str:

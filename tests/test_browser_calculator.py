@@ -328,18 +328,18 @@ def test_print_stylesheet_gives_a_clean_result(make_context, server):
     wait_tier(page, "large")
     page.emulate_media(media="print")
     for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", "#calc-form", "#calc-actions",
-                   ".calc-reasoning", ".calc-tools", ".calc-privacy"):
+                   ".calc-tools", ".calc-privacy"):
         if page.locator(hidden).count():
             assert not page.locator(hidden).first.is_visible(), hidden
     assert page.locator(".calc-print-date").is_visible()
     assert dt.date.today().isoformat() in page.inner_text(".calc-print-date")
     assert "amount=7000" in page.inner_text(".calc-print-date")  # the link that reopens the result
-    for shown in (".calc-facts", ".calc-headline", ".calc-citations", ".calc-track-warnings", "#calc-disclaimer"):
+    for shown in (".calc-facts", ".calc-headline", ".calc-citations", ".calc-track-warnings", ".calc-result-disclaimer"):
         assert page.locator(shown).first.is_visible(), shown
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    assert pages == 1, f"the printout takes {pages} pages"
+    assert pages <= 2, f"the printout takes {pages} pages"  # steps and cases: tests/test_browser_share_print.py
 
 
 def test_content_pages_start_no_python_and_search_finds_chinese_terms(make_context, server):

@@ -2,9 +2,12 @@
 // Every text from the input or the engine is rendered with textContent / createElement, never innerHTML.
 import { call, onProgress, PythonError } from "./pyclient.mjs";
 import { el, todayISO } from "./dom.mjs";
+import { PARAM as RULES_PARAM, addVersion, checkVersion, readable } from "./share-version.mjs";
+import "./print-ready.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
 const KNOWN_KEYS = new Set(["amount", "claims", "province", "region", "act", "decision", "known", "discovery", "attempt", "c"]);
+KNOWN_KEYS.add(RULES_PARAM);
 const FIELD_OF_PARAM = { act: "act_date", decision: "decision_date", known: "known_date", discovery: "discovery_date" };
 const ERROR_FIELDS = ["amount", "claims", "province", "region", "act_date", "decision_date", "known_date", "discovery_date", "refund_obtained", "circumstances"];
 const TIER_HEADLINE = {
@@ -199,7 +202,7 @@ function shareUrl(s = formState()) {
   const url = new URL(location.href);
   url.search = stateToParams(s).toString();
   url.hash = "";
-  return url.href;
+  return addVersion(url).href;
 }
 
 // ---------- errors ----------
@@ -463,11 +466,12 @@ function toolLinks(s, r) {
 }
 
 function render(s, r) {
+  checkVersion(r);
   const tier = r.criminal?.tier || "uncertain";
   resultBox.dataset.state = "done";
   resultBox.dataset.criminalTier = tier;
   const nodes = [
-    el("p", { class: "calc-print-only calc-print-date", text: `打印日期：${todayISO()}　链接：${shareUrl(s)}` }),
+    el("p", { class: "calc-print-only calc-print-date", text: `打印日期：${todayISO()}　链接：${readable(shareUrl(s))}` }),
     el("h2", { id: "calc-result-title", text: "计算结果" }),
     factsSummary(s, r),
   ];
