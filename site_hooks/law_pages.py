@@ -186,7 +186,7 @@ def law_page(law_id: str) -> str:
     out: list[str] = [
         "---",
         f"title: {law.title}",
-        *([f"search:", f"  boost: {SEARCH_BOOST[law_id]}"] if law_id in SEARCH_BOOST else []),
+        *(["search:", f"  boost: {SEARCH_BOOST[law_id]}"] if law_id in SEARCH_BOOST else []),
         "---",
         "",
         f"# {law.title} {{#law-title}}",
@@ -219,7 +219,7 @@ def law_page(law_id: str) -> str:
     rows = [
         ("简称", law.short),
         ("类别", law.kind),
-        ("版本", law.version or "资料包未注明"),
+        ("版本", law.version or "本站资料未注明"),
         ("施行日期", _dates(law)),
         ("可信度", CONFIDENCE_LABELS.get(law.confidence, law.confidence)),
         ("引用标识（示例）", f"{law.id}#{next((u.anchor for u in lt.units if u.anchor != 'preamble'), '')}"),

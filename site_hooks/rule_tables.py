@@ -299,10 +299,10 @@ def _threshold_details(src_uri: str) -> str:
                            f"{yuan(r['large'])} / {yuan(r['huge'])} / {yuan(r['especially_huge'])}")
         out.append(f"- 文件：{md_cell(row['document_title'])}")
         if row["document"] != row["document_title"]:
-            out.append(f"- 资料包对文件的记录（原文）：{md_cell(row['document'])}")
+            out.append(f"- 本站研究记录：文件（原始记录）：{md_cell(row['document'])}")
         out.append(f"- 日期：{md_cell(_date(row))}")
         if row["region_note"]:
-            out.append(f"- 资料包备注（原文）：{md_cell(row['region_note'])}")
+            out.append(f"- 本站研究记录：备注（原始记录）：{md_cell(row['region_note'])}")
         if row.get("reader_note"):
             out.append(f"- 说明：{md_cell(row['reader_note'])}")
         if row.get("conflict"):
@@ -314,7 +314,7 @@ def _threshold_details(src_uri: str) -> str:
         for c in row["caveats"]:
             out.append(f"- 注意：{md_cell(c)}")
         if row["sources"]:
-            out.append("- 来源（资料包所列，均为转载或二手页面）：")
+            out.append("- 来源（均为律师网站等转载或二手页面，不是发布机关的网站）：")
             out += [f"    - {md_cell(s)}" for s in row["sources"]]
         out.append("\n</details>\n")
     return "\n".join(out)

@@ -90,8 +90,8 @@ def alias_index() -> dict[str, dict]:
 
     The first id of a name is the text in force; the others are tried in order when the first lacks
     the article (an excerpt)."""
-    from calculators.laws import registry
     import law_pages
+    from calculators.laws import registry
 
     laws = registry()
     names: dict[str, list[str]] = {}

@@ -18,9 +18,10 @@ from browser_support import ROOT, SiteServer, build_result, chromium_available, 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-from calculators.laws import registry  # noqa: E402
-import law_pages  # noqa: E402
-import search_zh  # noqa: E402
+import search_zh
+
+import law_pages
+from calculators.laws import registry
 
 pytestmark = pytest.mark.slow
 

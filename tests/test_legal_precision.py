@@ -17,7 +17,7 @@ from browser_support import ROOT, build_result
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-import currency  # noqa: E402
+import currency
 
 pytestmark = pytest.mark.slow
 ATOM = "{http://www.w3.org/2005/Atom}"
