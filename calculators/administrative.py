@@ -135,7 +135,7 @@ def assess(rs: Ruleset, facts: Facts, possible_tiers: list[str], trail: Trail) -
         "months": months, "from": facts.act_date.isoformat(), "last_day": last_day.isoformat(),
         "discovery_date": facts.discovery_date.isoformat() if facts.discovery_date else None,
         "expired": None, "decision_after_last_day": facts.decision_date > last_day, "citations": d_cites,
-        "method": "从行为发生之日起计算（连续或继续的从终了之日起）；起算日不计入、到对应日止，按民法典第二百零一、二百零二条的方法推算，治安管理处罚法本身的计算规则不在资料包中，待核实。",
+        "method": "从行为发生之日起计算（连续或继续的从终了之日起）；起算日不计入、到对应日止，按民法典第二百零一、二百零二条的方法推算，治安管理处罚法本身的计算规则不在本站收录的资料中，待核实。",
     }
     if facts.discovery_date is not None:
         discovery["expired"] = facts.discovery_date > last_day

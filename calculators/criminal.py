@@ -87,7 +87,7 @@ def basis_at(rs: Ruleset, province: Province | None, region: Region | None, on: 
     if version is None:
         return Basis(on, "national", None, (), None, f"{province.name}的数额标准文件在 {on.isoformat()} 尚未施行")
     if not version.has_figures:
-        return Basis(on, "national", None, (), version, f"资料包没有{province.name}的可靠数额标准（UNKNOWN）")
+        return Basis(on, "national", None, (), version, f"本站收录的资料没有{province.name}的可靠数额标准（UNKNOWN）")
     if version.regions:
         if region is not None:
             match = next((r for r in version.regions if r.code == region.code), None)
@@ -279,7 +279,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
             trail.warn("province_not_in_force", f"{basis.reason}：该日按全国幅度计算。", [f"{J}#art-1"], "criminal")
             continue
         if v.confidence == "UNKNOWN":
-            trail.warn("province_unknown", f"资料包没有找到{province.name}可靠的诈骗罪数额标准：按全国幅度计算，幅度之间的金额结果为“不确定”。",
+            trail.warn("province_unknown", f"本站收录的资料没有找到{province.name}可靠的诈骗罪数额标准：按全国幅度计算，幅度之间的金额结果为“不确定”。",
                        [f"{J}#art-1"], "criminal")
             continue
         caveats = list(v.caveats)

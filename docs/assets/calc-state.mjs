@@ -39,7 +39,7 @@ export const KEY_LABELS = Object.freeze({
  * @returns {UrlState}
  */
 export function readParams(search) {
-  const params = new URLSearchParams(search.length > 20000 ? search.slice(0, 20000) : search);
+  const params = new URLSearchParams(search.length > 200000 ? search.slice(0, 200000) : search);
   /** @type {UrlState} */
   const out = { values: {}, codes: [], ignored: [], tooLong: [] };
   const seen = new Set();
