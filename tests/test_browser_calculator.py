@@ -76,7 +76,7 @@ def test_facts_in_the_url_give_the_tier_with_cited_steps(make_context, server, t
     for track in ("criminal", "administrative", "civil"):
         steps = [s for s in want["steps"] if s["track"] == track]
         details = page.locator(f'details.calc-reasoning[data-track="{track}"]')
-        assert f"（{len(steps)} 步）" in details.locator("summary").inner_text()
+        assert f"（{len(steps)} 步）" in details.locator("summary").text_content()
         assert details.get_attribute("open") is None
         details.locator("summary").click()
         page.wait_for_function(

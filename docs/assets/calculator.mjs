@@ -268,7 +268,13 @@ async function compute() {
     showProvisional(s);
     return;
   }
-  if (!python.ready) showProvisional(s);
+  if (!python.ready) {
+    showProvisional(s);
+    if (resultBox.dataset.state === "empty") {
+      resultBox.dataset.state = "loading"; // not "请输入金额" under the provisional line
+      output.replaceChildren();
+    }
+  }
   try {
     const r = await call("classify", { facts: stateToFacts(s), today: todayISO() });
     if (mine !== seq) return;
