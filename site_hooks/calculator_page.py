@@ -7,6 +7,9 @@ Slots in the page's HTML, replaced in ``on_page_content``:
   thresholds split by region, e.g. 广东).
 - ``<!-- calc:circumstances -->``: one checkbox per circumstance code with its short help, from the
   ruleset's ``circumstances()`` (calculators/rules/circumstances.toml).
+- ``<!-- calc:data -->``: ``<script type="application/json" id="calc-data">`` with the figures of the
+  provisional line (``calculators.provisional.export``) and the glossary (site_hooks/glossary.py).
+  A JSON script is data, never run, so the CSP needs no hash for it.
 
 Read through ``calculators.ruleset`` when it offers the data, else straight from the TOML files
 (the same files the engine reads). Every text is HTML-escaped.
@@ -134,9 +137,23 @@ def circumstance_boxes() -> str:
     return "\n".join(rows)
 
 
+def page_data() -> str:
+    """The build-time data of the page, as JSON safe inside a <script> element."""
+    from calculators.provisional import export
+    from calculators.ruleset import load
+    from site_hooks.glossary import entries
+
+    data = {"provisional": export(load()), "glossary": entries()}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="calc-data">{text}</script>'
+
+
 def render(content: str) -> str:
     content = content.replace("<!-- calc:provinces -->", province_options())
     content = content.replace("<!-- calc:circumstances -->", circumstance_boxes())
+    _ruleset()  # puts the project root on sys.path
+    content = content.replace("<!-- calc:data -->", page_data())
     return content
 
 

@@ -75,15 +75,18 @@ def test_facts_in_the_url_give_the_tier_with_cited_steps(make_context, server, t
     # when the reader opens them
     for track in ("criminal", "administrative", "civil"):
         steps = [s for s in want["steps"] if s["track"] == track]
-        details = page.locator(f'section[data-track="{track}"] details.calc-reasoning')
-        assert f"（{len(steps)} 步）" in details.locator("summary").inner_text()
+        details = page.locator(f'details.calc-reasoning[data-track="{track}"]')
+        assert f"（{len(steps)} 步）" in details.locator("summary").text_content()
         assert details.get_attribute("open") is None
         details.locator("summary").click()
         page.wait_for_function(
-            "([t, n]) => document.querySelectorAll(`section[data-track=${t}] .calc-steps li`).length === n",
+            "([t, n]) => document.querySelectorAll(`details[data-track=${t}] .calc-steps li`).length === n",
             arg=[track, len(steps)], timeout=TIMEOUT)
         texts = details.locator(".calc-steps li > span:first-child").all_inner_texts()
-        assert texts == [s["text"] for s in steps]
+        # the engine's words, in the page's reader form (one money format, Chinese confidence labels)
+        want_texts = page.evaluate("async (xs) => { const m = await import('/assets/calc-render.mjs');"
+                                   " return xs.map(m.readerText); }", [s["text"] for s in steps])
+        assert texts == want_texts
     # citations link to the statute pages' article anchors, relative to the site root
     link = page.locator('a.calc-cite[href$="laws/xingfa/#art-266"]').first
     assert link.count() == 1
@@ -100,7 +103,7 @@ def test_facts_in_the_url_give_the_tier_with_cited_steps(make_context, server, t
     assert page.input_value("#f-province") == "江苏"
     assert page.input_value("#f-act") == "2026-03-01"
     # links to the tools carry the facts
-    deadlines = page.locator('.calc-tools a[href*="tools/deadlines/"]').get_attribute("href")
+    deadlines = page.locator('.calc-next a[href*="tools/deadlines/"]').get_attribute("href")
     q = dict(p.split("=", 1) for p in urlsplit(deadlines).query.split("&"))
     assert q["act"] == "2026-03-01" and q["tier"] == "large"
     page.screenshot(path=str(screenshots_dir(tmp_path) / "calculator-desktop.png"), full_page=True)
@@ -146,7 +149,7 @@ def test_circumstances_and_attempt_reach_the_engine(make_context, server):
     page = open_calc(ctx, server, "?amount=8000&province=江苏&act=2026-03-01&decision=2026-06-01")
     wait_tier(page, "large")
     # the reader opens the criminal reasoning: it stays open (and complete) in the answers that follow
-    page.click("section[data-track=criminal] details.calc-reasoning summary")
+    page.click("details.calc-reasoning[data-track=criminal] summary")
     page.check('input[name="attempt"][value="1"]')
     page.wait_for_function("() => location.search.includes('attempt=1')")
     code = page.locator('input[name="c"]').first.get_attribute("value")
@@ -156,11 +159,11 @@ def test_circumstances_and_attempt_reach_the_engine(make_context, server):
     want = expected({"amount": "8000", "province": "江苏", "act_date": "2026-03-01", "decision_date": "2026-06-01",
                      "refund_obtained": False, "circumstances": [code]})
     page.wait_for_function(
-        "n => document.querySelectorAll('section[data-track=criminal] .calc-steps li').length === n",
+        "n => document.querySelectorAll('details[data-track=criminal] .calc-steps li').length === n",
         arg=len([s for s in want["steps"] if s["track"] == "criminal"]), timeout=TIMEOUT)
-    assert page.get_attribute("section[data-track=criminal] details.calc-reasoning", "open") is not None
+    assert page.get_attribute("details.calc-reasoning[data-track=criminal]", "open") is not None
     # the other tracks were not opened: still folded, their steps not built
-    assert page.locator("section[data-track=civil] .calc-steps").count() == 0
+    assert page.locator("details[data-track=civil] .calc-steps").count() == 0
 
 
 def test_copied_link_opens_the_same_result_in_a_fresh_context(make_context, server):

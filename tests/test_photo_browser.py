@@ -53,6 +53,8 @@ def _file(name: str, data: bytes, mime: str = "image/jpeg") -> dict:
 
 
 def test_page_finds_reuse_box_and_ai_label(page, files):
+    # nothing to print before there is a result (Material's .md-button must not override [hidden])
+    assert not page.locator("#photo-print").is_visible()
     page.set_input_files("#f-claim", files=[_file("claim.jpg", files["claim"])])
     page.set_input_files("#f-reference", files=[_file("mine.jpg", files["ref"]), _file("other.png", files["other"], "image/png")])
     page.click("#photo-run")
@@ -73,6 +75,12 @@ def test_page_finds_reuse_box_and_ai_label(page, files):
     assert page.locator('.photo-signal[data-code="EDITED_REGIONS"]').count() == 1
     reuse = page.inner_text("#photo-reuse")
     assert "mine.jpg" in reuse and "other.png" in reuse and "高度相似" in reuse and "不相似" in reuse
+    # the distances are said in words, beside each reference
+    rows = page.locator("#photo-reuse tbody tr").all_inner_texts()
+    mine = next(r for r in rows if "mine.jpg" in r)
+    other = next(r for r in rows if "other.png" in r)
+    assert "很可能是你的" in mine or "很可能就是你的" in mine
+    assert "看不出是同一张图" in other or "不能据此说是同一张图" in other
     summary = page.inner_text("#photo-summary")
     assert "mine.jpg" in summary and "1 处" in summary
     # the PARTIAL citation is marked 待核实 in the notes
@@ -118,3 +126,27 @@ def test_page_rejects_huge_file(page):
     page.click("#photo-run")
     err = page.wait_for_selector("#err-claim:not([hidden])")
     assert "超过 30.0 MB" in err.inner_text()
+
+
+def test_phone_comparison_is_readable(browser, server, files, tmp_path):
+    ctx = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    watch = Watch(ctx, server.origin)
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.goto(server.origin + "/tools/photo/")
+    assert not pg.locator("#photo-print").is_visible()
+    pg.set_input_files("#f-claim", files=[_file("claim.jpg", files["claim"])])
+    pg.set_input_files("#f-reference", files=[_file("mine.jpg", files["ref"]), _file("other.png", files["other"], "image/png")])
+    pg.click("#photo-run")
+    pg.wait_for_selector('#photo-result[data-state="done"]')
+    # one card per reference: every cell fits the screen and carries its label
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in pg.locator("#photo-reuse td").all():
+        b = box.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390
+    label = pg.evaluate("getComputedStyle(document.querySelector('#photo-reuse td'), '::before').content")
+    assert "你的照片" in label
+    assert pg.locator("#photo-print").is_visible()
+    pg.screenshot(path=str(tmp_path / "photo-phone.png"), full_page=True)
+    ctx.close()
+    watch.check()

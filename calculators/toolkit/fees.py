@@ -241,7 +241,7 @@ def compute(amount: Decimal, *, simple: bool = False, mediation: bool = False,
     notes.append({
         "code": "scope", "pending": False,
         "text": "本工具只计算第一审财产案件的案件受理费（第十三条第（一）项）和财产保全申请费（第十四条第（二）项）。"
-                "上诉、反诉、再审按各自条文另计；小额诉讼等程序的收费规定不在本站资料包中（待核实）。",
+                "上诉、反诉、再审按各自条文另计；小额诉讼等程序的收费规定不在本站收录的资料中（待核实）。",
         "citations": [],
     })
     cites += [ctx["who_prepays"], ctx["payment_deadline"], ctx["loser_pays"]]

@@ -68,8 +68,37 @@ function select(kind) {
   for (const s of output.querySelectorAll(".doc-sheet-wrap")) s.hidden = s.dataset.kind !== kind;
 }
 
+// Every blank the drafts still hold: the 【请填写：…】 placeholders and the empty date lines, per
+// document, in the order they appear (the engine's own "missing" note names only the main ones).
+const PLACEHOLDER = /【请填写：([^】]+)】/g;
+const DATE_BLANK = /_{2,}年_{1,}月_{1,}日/g;
+
+export function blanksOf(blocks) {
+  const found = [];
+  const add = (label) => { if (!found.includes(label)) found.push(label); };
+  const scan = (text) => {
+    for (const m of String(text).matchAll(PLACEHOLDER)) add(m[1]);
+    if (DATE_BLANK.test(String(text))) add("日期（____年__月__日）");
+    DATE_BLANK.lastIndex = 0;
+  };
+  for (const b of blocks) {
+    if (b.type === "table") for (const row of [b.header, ...b.rows]) row.forEach(scan);
+    else scan(b.text || "");
+  }
+  return found;
+}
+
+function blanksNote(documents) {
+  const parts = documents.map((d) => [d.title, blanksOf(d.blocks)]).filter(([, list]) => list.length);
+  if (!parts.length) return null;
+  return el("li", { "data-code": "blanks" }, "草稿中还空着、需要你补上的内容（文书中以【请填写：…】或横线标出）：",
+    el("ul", {}, parts.map(([title, list]) => el("li", {}, el("strong", { text: `${title}：` }), list.join("、")))));
+}
+
 function render(r) {
-  warningsBox.replaceChildren(...r.warnings.map((w) => el("li", { "data-code": w.code, text: w.text })));
+  const blanks = blanksNote(r.documents);
+  warningsBox.replaceChildren(...r.warnings.filter((w) => !(blanks && w.code === "missing"))
+    .map((w) => el("li", { "data-code": w.code, text: w.text })), ...(blanks ? [blanks] : []));
   tabs.replaceChildren(...r.documents.map((d) => el("button", {
     type: "button", class: "md-button", role: "tab", "data-kind": d.kind, text: d.title,
   })));
@@ -109,6 +138,7 @@ for (const [k, v] of params) {
   else if (TEXT_FIELDS.includes(k) && /^\d{4}-\d{2}-\d{2}$/.test(value)) form.elements[k].value = value;
   else if (TEXT_FIELDS.includes(k)) carried[k] = value; // a malformed date: let Python explain it
   else if (PASS_THROUGH.includes(k)) carried[k] = value;
+  else if (k === "doc" && ["appeal", "police", "complaint"].includes(value)) current = value;
 }
 
 bindForm(form, compute, 400, (e) => {

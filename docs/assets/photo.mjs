@@ -126,22 +126,32 @@ function regionsTable(r) {
   return table;
 }
 
+// What a hash distance means, in words (the threshold is the engine's; 0 is the same picture).
+export function distanceWords(distance, threshold, comparable) {
+  if (!comparable) return "无法比较：照片几乎没有明暗变化，这种方法看不出是否同一张图";
+  if (distance <= threshold / 4) return "高度相似：几乎一模一样，很可能就是你的这张照片";
+  if (distance <= threshold) return "高度相似：很可能是你的照片经过缩放、压缩、裁剪或轻微修改";
+  if (distance <= threshold * 2) return "不相似，但有些接近：不能据此说是同一张图";
+  return "不相似：看不出是同一张图";
+}
+
+// One card per reference photo (a table of five numbers is unreadable on a phone): the verdict in
+// words first, the figures after it for whoever needs them.
 function reuseTable(r) {
   const refs = r.reuse.per_reference;
   if (!refs.length) return null;
-  const table = el("table", { class: "tool-table", id: "photo-reuse" });
-  table.append(el("caption", { text: `与你的照片比对（差异值越小越像；不超过 ${r.reuse.threshold} 判为同一张图）` }));
-  table.append(el("thead", {}, el("tr", {}, ["你的照片", "差异值", "整图（dHash / pHash）", "最佳裁剪（dHash / pHash）", "判断"].map((h) => el("th", { text: h })))));
+  const table = el("table", { class: "tool-table photo-reuse", id: "photo-reuse" });
+  table.append(el("caption", { text: `买家照片与你的照片比对（差异值越小越像；0 表示完全相同，不超过 ${r.reuse.threshold} 判为高度相似）` }));
+  table.append(el("thead", {}, el("tr", {}, ["你的照片", "判断", "差异值", "整图 / 最佳裁剪（两种算法）"].map((h) => el("th", { text: h })))));
   const body = el("tbody");
   for (const e of refs) {
     const same = e.comparable && e.distance <= r.reuse.threshold;
-    const verdict = !e.comparable ? "不可比（几乎没有明暗变化）" : same ? "高度相似" : "不相似";
     body.append(el("tr", {},
-      el("td", { text: e.reference }),
-      el("td", { class: "tool-num", text: String(e.distance) }),
-      el("td", { class: "tool-num", text: `${e.whole_image.dhash_distance} / ${e.whole_image.phash_distance}` }),
-      el("td", { class: "tool-num", text: `${e.aligned_crop.dhash_distance} / ${e.aligned_crop.phash_distance}` }),
-      el("td", { class: same ? "photo-hit" : "photo-ok", text: verdict })));
+      el("td", { "data-label": "你的照片", text: e.reference }),
+      el("td", { "data-label": "判断", class: same ? "photo-hit" : "photo-ok", text: distanceWords(e.distance, r.reuse.threshold, e.comparable) }),
+      el("td", { "data-label": "差异值", class: "tool-num", text: String(e.distance) }),
+      el("td", { "data-label": "整图 / 最佳裁剪", class: "tool-num",
+        text: `整图 ${e.whole_image.dhash_distance} / ${e.whole_image.phash_distance}；裁剪 ${e.aligned_crop.dhash_distance} / ${e.aligned_crop.phash_distance}` })));
   }
   table.append(body);
   return table;
