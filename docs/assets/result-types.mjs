@@ -37,9 +37,9 @@
  * @property {string} [summary]
  * @property {string} [law_version]
  * @property {string} [article]
- * @property {number[]} [detention_days]
+ * @property {number[] | null} [detention_days]   null once the six months for 治安 have run out
  * @property {string | null} [fine_max_yuan]
- * @property {boolean} [fine_alone_possible]
+ * @property {boolean | null} [fine_alone_possible]
  * @property {any} [serious]
  * @property {any[]} [mitigation]
  * @property {any[]} [versions]
@@ -81,7 +81,7 @@ export const RESULT_SHAPE = {
     thresholds_yuan: nul({ values: str }),
     limitation_years: nul(num),
   },
-  administrative: { applies: { enum: [true, false, "conditional"] }, summary: opt(str), fine_max_yuan: opt(nul(str)), detention_days: opt(arr(num)), versions: opt(arr("object")) },
+  administrative: { applies: { enum: [true, false, "conditional"] }, summary: opt(str), fine_max_yuan: opt(nul(str)), detention_days: opt(nul(arr(num))), versions: opt(arr("object")) },
   civil: { summary: str, amount_to_recover_yuan: nul(str), remedies: arr({ code: str, text: str, citations: arr(str) }), what_changes: arr(str) },
   steps: arr({ track: { enum: ["criminal", "administrative", "civil", "facts", "general"] }, text: str, citations: arr(str) }),
   warnings: arr({ code: str, text: str, citations: arr(str) }),
