@@ -1,0 +1,35 @@
+"""Written caps on input sizes, and the clipping of values echoed back in error messages.
+
+Every value a reader can type (a form field, a share-link parameter, a CSV cell, a JSON fact) is
+short in real use. A value past its cap is refused with a Chinese message *before* any parsing, so
+that hostile input never costs more than reading its length. Values quoted back in a message are
+clipped (and lone surrogates replaced), so that a 100,000-character region does not come back whole
+and the message can always be encoded as UTF-8.
+
+Standard library only: this module runs in CPython and in Pyodide.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ECHO_CHARS", "MAX_FIELD_CHARS", "MAX_LIST_FIELD_CHARS", "clip", "safe_text"]
+
+MAX_FIELD_CHARS = 200            # one fact as text: a province, a city, a date, an amount, a yes/no
+MAX_LIST_FIELD_CHARS = 1_000_000  # a list written as text ("1200;800;..."): claims may hold many amounts
+ECHO_CHARS = 40                  # characters of a value quoted back in an error message
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with lone surrogates (which UTF-8 cannot encode) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def clip(text: object, limit: int = ECHO_CHARS) -> str:
+    """A value to quote in a message: at most ``limit`` characters (then "…"), encodable as UTF-8."""
+    s = text if isinstance(text, str) else str(text)
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    return safe_text(s)
