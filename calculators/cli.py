@@ -6,8 +6,10 @@ classify  facts as JSON on stdin, or ``--facts FILE``, or flags (``--amount 3500
           ``{"error": {"field": ..., "message": ...}}`` on stdout.
 batch     ``FILE.csv``: one case a row, the header names the facts; circumstances and claims are
           separated by ";" or "、". Streams one JSON line a row: by default the key fields
-          (``--full`` for the whole result); a bad row gives ``{"row": n, "error": {...}}`` and the
-          batch goes on. Exit 0 unless the file cannot be read.
+          (``--full`` for the whole result) with ``row`` (the data row, 1-based) and ``line`` (its line
+          in the file); a bad row gives ``{"row": n, "line": k, "error": {...}}`` and the batch
+          goes on. A record is one line. Exit 0 when every row gave a result, 1 when some row
+          failed, 2 when the file cannot be read; a summary line goes to stderr.
 <tool>    the merchant tools (photo, deadlines, fees, platform, documents) live in their own modules,
           imported only when called; see ``TOOL_COMMANDS``.
 """
@@ -24,6 +26,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from .facts import FactsError, parse_date
+from .limits import JsonInputError, clip, load_json
 
 TOOL_COMMANDS: dict[str, str] = {
     "photo": "calculators.toolkit.photo.cli",
@@ -114,9 +117,9 @@ def _parse_json(text: str) -> dict[str, Any]:
     if not text.strip():
         raise FactsError(None, "没有收到事实：请在标准输入提供 JSON 对象，或使用 --amount 等参数。")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FactsError(None, f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：请提供形如 {{\"amount\": \"3500\"}} 的对象。") from None
+        data = load_json(text)
+    except JsonInputError as exc:
+        raise FactsError(None, exc.message.rstrip("。") + "：请提供形如 {\"amount\": \"3500\"} 的对象。") from None
     if not isinstance(data, dict):
         raise FactsError(None, "输入的 JSON 应当是一个对象，例如 {\"amount\": \"3500\", \"province\": \"浙江\"}。")
     return data
@@ -237,10 +240,56 @@ def compact(r: Any) -> dict[str, Any]:
     }
 
 
-def cmd_batch(argv: list[str], stdout: TextIO) -> int:
+MAX_LINE_BYTES = 1 << 20   # one CSV record (one case) as bytes; claims may list many amounts
+
+
+def _row_error(line_no: int, row: int, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"row": row, "line": line_no, "error": {"field": field, "message": f"第 {line_no} 行：{message}"}}
+
+
+def _read_records(fh: Any) -> Any:
+    """Yield (line number, bytes of the line without its end, too_long) for each physical line, with
+    at most MAX_LINE_BYTES read into memory at a time (a longer line is skipped to its end)."""
+    line_no = 0
+    while True:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        line_no += 1
+        too_long = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
+        while too_long:
+            rest = fh.readline(MAX_LINE_BYTES)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield line_no, (b"" if too_long else raw.rstrip(b"\r\n")), too_long
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactsError(None, f"不是有效的 UTF-8 文本（这一行第 {exc.start + 1} 个字节处无法解码），"
+                               "请用 UTF-8 编码另存 CSV 文件。") from None
+
+
+def _split_record(text: str) -> list[str]:
+    try:
+        fields = next(csv.reader([text], strict=True), [])
+    except csv.Error as exc:
+        hint = "引号没有配对（一个事实不能跨行）" if "end of data" in str(exc) or "expected after" in str(exc) else str(exc)
+        raise FactsError(None, f"无法解析：{hint}。") from None
+    return fields
+
+
+def cmd_batch(argv: list[str], stdout: TextIO, stderr: TextIO | None = None) -> int:
+    """One JSON line for every data row, in order: the result, or an error naming the row's line
+    number in the file. A record is one line (facts never contain line breaks); blank lines are
+    skipped but counted. Exit 0 when every row gave a result, 1 when any row failed, 2 when the file
+    itself cannot be read. A summary goes to stderr. The file is streamed: memory stays flat."""
     from .engine import classify
     from .ruleset import load
 
+    stderr = stderr if stderr is not None else sys.stderr
     p = _QuietParser(prog="python -m calculators batch", add_help=False)
     p.add_argument("file")
     p.add_argument("--full", action="store_true")
@@ -255,41 +304,54 @@ def cmd_batch(argv: list[str], stdout: TextIO) -> int:
         _out(exc.to_dict(), stdout)
         return 2
     try:
-        fh = open(ns.file, encoding="utf-8-sig", newline="")
+        fh = open(ns.file, "rb")
     except OSError as exc:
-        _out(_error("file", f"无法读取文件 {ns.file}：{exc.strerror or exc}"), stdout)
+        _out(_error("file", f"无法读取文件 {clip(ns.file, 200)}：{exc.strerror or exc}"), stdout)
         return 2
     rs = load()
     dumps = json.dumps
     write = stdout.write
+    rows = failed = 0
     with fh:
-        try:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames
-        except (csv.Error, UnicodeDecodeError) as exc:
-            _out(_error("file", f"无法读取 CSV 表头：{exc}"), stdout)
-            return 2
-        if not header:
+        records = _read_records(fh)
+        header: list[str] = []
+        for line_no, raw, too_long in records:
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if too_long or not raw.strip():
+                if too_long:
+                    _out(_error("file", f"CSV 表头（第 {line_no} 行）太长。"), stdout)
+                    return 2
+                continue
+            try:
+                header = [h.strip() for h in _split_record(_decode_line(raw))]
+            except FactsError as exc:
+                _out(_error("file", f"无法读取 CSV 表头（第 {line_no} 行）：{exc.message}"), stdout)
+                return 2
+            break
+        if not header or not any(header):
             _out(_error("file", "CSV 文件是空的（没有表头）。"), stdout)
             return 2
-        n = 0
-        while True:
-            n += 1
+        for line_no, raw, too_long in records:
+            if not too_long and not raw.strip():
+                continue  # a blank line is not a row; the line numbers still count it
+            rows += 1
             try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except (csv.Error, UnicodeDecodeError) as exc:
-                write(dumps({"row": n, "error": {"field": None, "message": f"这一行无法解析：{exc}"}}, ensure_ascii=False) + "\n")
-                continue
-            try:
-                result = classify(_row_facts(row), today=today, rs=rs)
+                if too_long:
+                    raise FactsError(None, f"太长（超过 {MAX_LINE_BYTES // 1024} KB）。")
+                fields = _split_record(_decode_line(raw))
+                if len(fields) > len(header):
+                    raise FactsError(None, f"有 {len(fields)} 列，多于表头的 {len(header)} 列。")
+                facts = _row_facts(dict(zip(header, fields)))
+                result = classify(facts, today=today, rs=rs)
             except FactsError as exc:
-                write(dumps({"row": n, **exc.to_dict()}, ensure_ascii=False) + "\n")
+                failed += 1
+                write(dumps(_row_error(line_no, rows, exc.message, exc.field), ensure_ascii=False) + "\n")
                 continue
-            line = {"row": n, **(result.to_dict() if ns.full else compact(result))}
+            line = {"row": rows, "line": line_no, **(result.to_dict() if ns.full else compact(result))}
             write(dumps(line, ensure_ascii=False) + "\n")
-    return 0
+    stderr.write(f"批量计算：{rows} 行数据，{rows - failed} 行得出结果，{failed} 行出错。\n")
+    return 1 if failed else 0
 
 
 # ---- dispatch ---------------------------------------------------------------------------------------
@@ -314,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            # errors="replace": a lone surrogate in some echoed value never ends in UnicodeEncodeError
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
     if not argv or argv[0] in ("-h", "--help", "help"):

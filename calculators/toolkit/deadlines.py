@@ -28,6 +28,7 @@ from calculators.administrative import add_months
 from calculators.civil import period_end
 from calculators.laws import cite
 from calculators.toolkit import ics
+from calculators.limits import clip
 from calculators.toolkit.fees import InputError
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -276,8 +277,16 @@ def main(argv: list[str] | None = None) -> int:
         if result["ics"] is None:
             print(json.dumps({"error": {"field": "ics", "message": "所有期限都已经过去，没有可以写入日历的提醒。"}}, ensure_ascii=False))
             return 2
-        with open(args.ics, "w", encoding="utf-8", newline="") as fh:
-            fh.write(result["ics"])
+        try:
+            with open(args.ics, "w", encoding="utf-8", newline="") as fh:
+                fh.write(result["ics"])
+        except OSError as exc:
+            where = clip(args.ics, 200)
+            reason = ("这是一个目录，请给出文件名，例如 期限.ics" if isinstance(exc, IsADirectoryError)
+                      else "所在的目录不存在" if isinstance(exc, FileNotFoundError)
+                      else exc.strerror or "写入错误")
+            print(json.dumps({"error": {"field": "ics", "message": f"无法写入日历文件“{where}”：{reason}。"}}, ensure_ascii=False))
+            return 2
     if args.format == "text":
         print(format_text(result))
     else:

@@ -22,6 +22,7 @@ from typing import Any
 
 from calculators import ruleset
 from calculators.laws import cite
+from calculators.limits import JsonInputError, load_json
 from calculators.toolkit import docx
 from calculators.toolkit.deadlines import parse_date
 from calculators.toolkit.fees import InputError, compute as fee_compute, parse_amount, yuan
@@ -490,7 +491,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         raw = open(args.facts, encoding="utf-8").read() if args.facts else sys.stdin.read()
-        payload = json.loads(raw) if raw.strip() else {}
+        payload = load_json(raw) if raw.strip() else {}
+    except JsonInputError as exc:
+        return fail("facts", f"无法读取事实：{exc.message}")
     except (OSError, ValueError):
         return fail("facts", "无法读取事实文件（需要 UTF-8 编码的 JSON 对象）。")
     if not isinstance(payload, dict):

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from calculators.laws import cite, rule_bytes
+from calculators.limits import JsonInputError, load_json
 from calculators.toolkit.deadlines import parse_date
 from calculators.toolkit.fees import InputError
 
@@ -235,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.answers:
         try:
             with open(args.answers, encoding="utf-8") as fh:
-                loaded = json.load(fh)
+                loaded = load_json(fh.read())
+        except JsonInputError as exc:
+            print(json.dumps({"error": {"field": "answers", "message": f"无法读取回答文件：{exc.message}"}}, ensure_ascii=False))
+            return 2
         except (OSError, ValueError):
             print(json.dumps({"error": {"field": "answers", "message": "无法读取回答文件（需要 UTF-8 编码的 JSON 对象）。"}}, ensure_ascii=False))
             return 2
