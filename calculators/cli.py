@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from .facts import FactsError, parse_date
 from .limits import JsonInputError, clip, load_json
+from .money import format_yuan
 
 TOOL_COMMANDS: dict[str, str] = {
     "photo": "calculators.toolkit.photo.cli",
@@ -126,7 +127,7 @@ def _parse_json(text: str) -> dict[str, Any]:
 
 
 def _yuan(s: str | None) -> str:
-    return "" if s is None else (s[:-3] if s.endswith(".00") else s) + "元"
+    return format_yuan(s)
 
 
 def render_text(r: dict[str, Any]) -> str:
@@ -136,7 +137,7 @@ def render_text(r: dict[str, Any]) -> str:
     def refs(ids: list[str]) -> str:
         return "（" + "、".join(cites[i]["label"] for i in ids if i in cites) + "）" if ids else ""
 
-    lines = [f"金额：{r['amount_yuan']} 元　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
+    lines = [f"金额：{format_yuan(r['amount_yuan'])}　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
     tier = TIER_TEXT.get(c["tier"], c["tier"])
     lines.append(f"【刑事】诈骗罪数额档次：{tier}")
     if len(c["possible_tiers"]) > 1:

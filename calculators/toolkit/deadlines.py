@@ -29,6 +29,7 @@ from calculators.civil import period_end
 from calculators.laws import cite
 from calculators.toolkit import ics
 from calculators.limits import clip
+from calculators.money import format_yuan
 from calculators.toolkit.fees import InputError
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -92,7 +93,7 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
             raise InputError(FIELD_OF_ENGINE.get(e.field or "", e.field or "amount"), e.message) from None
         crim = r["criminal"]
         return list(crim["possible_tiers"]), "engine", [{"code": "tier_from_engine", "text":
-            f"按金额 {r['amount_yuan']} 元" + (f"和{r['facts']['province']}的标准" if r["facts"].get("province") else "（未选省份）")
+            f"按金额 {format_yuan(r['amount_yuan'])}" + (f"和{r['facts']['province']}的标准" if r["facts"].get("province") else "（未选省份）")
             + f"，计算器的结论是：{TIER_LABELS.get(crim['tier'], crim['tier'])}。", "citations": ["xingfa#art-266"]}]
     return list(TIERS), "all", []
 
