@@ -69,7 +69,7 @@ class Budget:
 
     def __init__(self) -> None:
         self.label_tries = MAX_LABEL_TRIES
-        self.items = MAX_ITEMS
+        self.scanned = 0  # characters looked at by the label reader (the tests check it grows linearly)
 
 
 def _json_object_at(text: str, start: int, limit: int = MAX_LABEL_CHARS) -> str | None:
@@ -115,6 +115,7 @@ def find_aigc(text: str, source: str, budget: Budget | None = None) -> list[dict
             break
         budget.label_tries -= 1
         raw = _json_object_at(text, m.end())
+        budget.scanned += len(raw) if raw is not None else min(len(text) - m.end(), MAX_LABEL_CHARS)
         if raw is None:
             pos = m.end()
             continue
