@@ -98,8 +98,14 @@ def _facts_from_args(ns: argparse.Namespace, stdin: TextIO) -> dict[str, Any]:
         try:
             with open(ns.facts, encoding="utf-8-sig") as fh:
                 text = fh.read()
+        except IsADirectoryError:
+            raise FactsError(None, f"无法读取事实文件 {clip(ns.facts, 200)}：这是一个目录，不是文件。") from None
+        except FileNotFoundError:
+            raise FactsError(None, f"找不到事实文件 {clip(ns.facts, 200)}。") from None
         except OSError as exc:
-            raise FactsError(None, f"无法读取事实文件 {ns.facts}：{exc.strerror or exc}") from None
+            raise FactsError(None, f"无法读取事实文件 {clip(ns.facts, 200)}：{exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise FactsError(None, f"事实文件 {clip(ns.facts, 200)} 不是 UTF-8 编码的文本：请用 UTF-8 另存。") from None
         facts = _parse_json(text)
     flags = {k: getattr(ns, k) for k in ("amount", "claims", "province", "region", "act_date", "decision_date",
                                          "known_date", "discovery_date")}
@@ -307,7 +313,9 @@ def cmd_batch(argv: list[str], stdout: TextIO, stderr: TextIO | None = None) -> 
     try:
         fh = open(ns.file, "rb")
     except OSError as exc:
-        _out(_error("file", f"无法读取文件 {clip(ns.file, 200)}：{exc.strerror or exc}"), stdout)
+        reason = ("这是一个目录，不是 CSV 文件" if isinstance(exc, IsADirectoryError)
+                  else "文件不存在" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc))
+        _out(_error("file", f"无法读取文件 {clip(ns.file, 200)}：{reason}。"), stdout)
         return 2
     rs = load()
     dumps = json.dumps
@@ -396,5 +404,5 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    _out(_error(None, f"未知的子命令“{command}”。{USAGE}"), sys.stdout)
+    _out(_error(None, f"未知的子命令“{clip(command)}”。{USAGE}"), sys.stdout)
     return 2

@@ -249,10 +249,10 @@ def parse_region(value: Any, province: Province | None, rs: Ruleset, act: date) 
             for r in ver.regions:
                 if city in r.cities or city in (r.code, r.label):
                     if province is None:
-                        notes.append(f"根据城市“{city}”推定省份为{p.name}。")
+                        notes.append(f"根据城市“{clip(city)}”推定省份为{p.name}。")
                     return p, r, notes
     if province is not None and not any(ver.regions for ver in province.versions):
-        notes.append(f"{province.name}的数额标准全省（区、市）统一，不分地区：已忽略填写的地区“{city}”。")
+        notes.append(f"{province.name}的数额标准全省（区、市）统一，不分地区：已忽略填写的地区“{clip(city)}”。")
         return province, None, notes
     if province is not None:
         cities = "、".join(c for ver in province.versions for r in ver.regions for c in r.cities)

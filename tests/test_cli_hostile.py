@@ -102,3 +102,10 @@ def test_hostile_amount_affixes_answer_at_once(text: str):
     with pytest.raises(FactsError, match="太长"):
         classify({"amount": text, "decision_date": "2026-03-01"})
     assert time.perf_counter() - t0 < 2
+
+
+def test_facts_file_that_is_not_utf8_or_a_directory(tmp_path: Path):
+    f = tmp_path / "facts.json"
+    f.write_bytes(b"\xff{}")
+    assert "UTF-8" in error_of(run("classify", "--facts", str(f)))["message"]
+    assert "目录" in error_of(run("classify", "--facts", str(tmp_path)))["message"]
