@@ -98,10 +98,10 @@ def test_unknown_city_in_a_province_is_clipped():
 
 @pytest.mark.parametrize("text", ["3500" + "元" * 20_000, "人民币" * 10_000 + "3500", "¥" * 50_000 + "1"])
 def test_hostile_amount_affixes_answer_at_once(text: str):
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     with pytest.raises(FactsError, match="太长"):
         classify({"amount": text, "decision_date": "2026-03-01"})
-    assert time.perf_counter() - t0 < 2
+    assert time.process_time() - t0 < 2
 
 
 def test_facts_file_that_is_not_utf8_or_a_directory(tmp_path: Path):

@@ -73,12 +73,12 @@ def read_header(data: bytes) -> tuple[int, int]:
 # byte. Samples of fewer than 8 bits are unpacked one by one (SUBBYTE_COST per sample).
 FILTER_COST = (1, 1, 1, 4, 10)
 SUBBYTE_COST = 8
-# The most work one decode may take: well under 2 s on that machine even when it is busy. So at
-# most 12 MB of samples (4 MP RGB), and less when rows are Paeth-filtered (about 1.2 MB, e.g.
-# 630 x 630 RGB). Past it the decoder refuses with a Chinese message instead of working for
+# The most work one decode may take: well under 2 s of processor time on that machine. So at most
+# 8 MB of samples (2.7 MP RGB), and less when rows are Paeth-filtered (about 800 KB, e.g.
+# 510 x 510 RGB). Past it the decoder refuses with a Chinese message instead of working for
 # minutes (a 170 KB Paeth-filtered 6300 x 6300 PNG once took 196 s). The page decodes photos with
 # the browser's own decoder and has no such limit.
-MAX_FILTER_WORK = 12_000_000
+MAX_FILTER_WORK = 8_000_000
 
 _SWAR: dict[int, tuple[int, int]] = {}
 
