@@ -22,8 +22,9 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .facts import FactsError, parse_date
 from .limits import JsonInputError, clip, load_json
@@ -254,7 +255,7 @@ def _row_error(line_no: int, row: int, message: str, field: str | None = None) -
     return {"row": row, "line": line_no, "error": {"field": field, "message": f"第 {line_no} 行：{message}"}}
 
 
-def _read_records(fh: Any) -> Any:
+def _read_records(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
     """Yield (line number, bytes of the line without its end, too_long) for each physical line, with
     at most MAX_LINE_BYTES read into memory at a time (a longer line is skipped to its end)."""
     line_no = 0

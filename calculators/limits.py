@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["ECHO_CHARS", "JsonInputError", "load_json", "MAX_FIELD_CHARS", "MAX_LIST_FIELD_CHARS", "clip", "safe_text"]
+__all__ = ["ECHO_CHARS", "MAX_FIELD_CHARS", "MAX_LIST_FIELD_CHARS", "JsonInputError", "clip", "load_json", "safe_text"]
 
 MAX_FIELD_CHARS = 200            # one fact as text: a province, a city, a date, an amount, a yes/no
 MAX_LIST_FIELD_CHARS = 1_000_000  # a list written as text ("1200;800;..."): claims may hold many amounts

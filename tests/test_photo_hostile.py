@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import imagegen as g
+import pytest
 from conftest import ROOT
 
 from calculators.toolkit.photo import jpeg, metadata, png
@@ -69,7 +68,7 @@ def test_paeth_filtered_6300_square_png_is_refused_at_once():
     data = g.png_raw(6300, 6300, filter_type=4)
     assert len(data) < 400_000
     with pytest.raises(DecodeError, match="网页版") as e:
-        _, took = timed(png.decode, data)
+        png.decode(data)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(e.value))
 
 
@@ -128,7 +127,7 @@ def test_cli_on_the_crafted_comment_jpeg(tmp_path: Path):
     f = tmp_path / "c.jpg"
     f.write_bytes(g.hostile_jpeg_comment(repeat=30_000))
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "calculators", "photo", str(f)], capture_output=True, cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "calculators", "photo", str(f)], capture_output=True, check=False, cwd=ROOT,
                        timeout=120)
     took = time.perf_counter() - t0
     assert p.returncode == 0, p.stdout[:300]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 
 from .errors import MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE, DecodeError
 from .pixels import Raster
@@ -102,7 +103,7 @@ def filter_work(raw: bytes, pos: int, width_bytes: int, rows: int) -> int:
     return work
 
 
-def _unfilter(raw: bytes, pos: int, width_bytes: int, rows: int, bpp: int):
+def _unfilter(raw: bytes, pos: int, width_bytes: int, rows: int, bpp: int) -> Iterator[bytes]:
     """Undo the per-row filters of one (sub)image, yielding each row (only the previous row is kept)."""
     prev = bytes(width_bytes)
     m7, m8 = _masks(width_bytes)
