@@ -23,6 +23,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from .limits import JsonInputError, load_json
+
 REGISTRY: dict[str, str] = {
     "classify": "calculators.engine:browser_entry",
     "photo": "calculators.toolkit.photo:browser_entry",
@@ -82,9 +84,9 @@ def dispatch(fn: str, payload_json: str, blobs: Any = None) -> str:
         if not isinstance(payload_json, str) or len(payload_json) > MAX_PAYLOAD_CHARS:
             return _error(None, "输入数据过大或格式不正确。")
         try:
-            payload = json.loads(payload_json) if payload_json else {}
-        except ValueError:
-            return _error(None, "输入数据不是有效的 JSON。")
+            payload = load_json(payload_json) if payload_json else {}
+        except JsonInputError as exc:
+            return _error(None, exc.message)
         if not isinstance(payload, dict):
             return _error(None, "输入数据应为一个对象（键值对）。")
         try:

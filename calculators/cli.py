@@ -6,8 +6,10 @@ classify  facts as JSON on stdin, or ``--facts FILE``, or flags (``--amount 3500
           ``{"error": {"field": ..., "message": ...}}`` on stdout.
 batch     ``FILE.csv``: one case a row, the header names the facts; circumstances and claims are
           separated by ";" or "、". Streams one JSON line a row: by default the key fields
-          (``--full`` for the whole result); a bad row gives ``{"row": n, "error": {...}}`` and the
-          batch goes on. Exit 0 unless the file cannot be read.
+          (``--full`` for the whole result) with ``row`` (the data row, 1-based) and ``line`` (its line
+          in the file); a bad row gives ``{"row": n, "line": k, "error": {...}}`` and the batch
+          goes on. A record is one line. Exit 0 when every row gave a result, 1 when some row
+          failed, 2 when the file cannot be read; a summary line goes to stderr.
 <tool>    the merchant tools (photo, deadlines, fees, platform, documents) live in their own modules,
           imported only when called; see ``TOOL_COMMANDS``.
 """
@@ -20,11 +22,14 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
 
 from .dates import parse_date
 from .errors import FactsError
+from .limits import JsonInputError, clip, load_json
+from .money import format_yuan
 
 TOOL_COMMANDS: dict[str, str] = {
     "photo": "calculators.toolkit.photo.cli",
@@ -95,8 +100,14 @@ def _facts_from_args(ns: argparse.Namespace, stdin: TextIO) -> dict[str, Any]:
         try:
             with open(ns.facts, encoding="utf-8-sig") as fh:
                 text = fh.read()
+        except IsADirectoryError:
+            raise FactsError(None, f"无法读取事实文件 {clip(ns.facts, 200)}：这是一个目录，不是文件。") from None
+        except FileNotFoundError:
+            raise FactsError(None, f"找不到事实文件 {clip(ns.facts, 200)}。") from None
         except OSError as exc:
-            raise FactsError(None, f"无法读取事实文件 {ns.facts}：{exc.strerror or exc}") from None
+            raise FactsError(None, f"无法读取事实文件 {clip(ns.facts, 200)}：{exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise FactsError(None, f"事实文件 {clip(ns.facts, 200)} 不是 UTF-8 编码的文本：请用 UTF-8 另存。") from None
         facts = _parse_json(text)
     flags = {k: getattr(ns, k) for k in ("amount", "claims", "province", "region", "act_date", "decision_date",
                                          "known_date", "discovery_date")}
@@ -115,16 +126,16 @@ def _parse_json(text: str) -> dict[str, Any]:
     if not text.strip():
         raise FactsError(None, "没有收到事实：请在标准输入提供 JSON 对象，或使用 --amount 等参数。")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FactsError(None, f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：请提供形如 {{\"amount\": \"3500\"}} 的对象。") from None
+        data = load_json(text)
+    except JsonInputError as exc:
+        raise FactsError(None, exc.message.rstrip("。") + "：请提供形如 {\"amount\": \"3500\"} 的对象。") from None
     if not isinstance(data, dict):
         raise FactsError(None, "输入的 JSON 应当是一个对象，例如 {\"amount\": \"3500\", \"province\": \"浙江\"}。")
     return data
 
 
 def _yuan(s: str | None) -> str:
-    return "" if s is None else (s[:-3] if s.endswith(".00") else s) + "元"
+    return format_yuan(s)
 
 
 def render_text(r: dict[str, Any]) -> str:
@@ -134,7 +145,7 @@ def render_text(r: dict[str, Any]) -> str:
     def refs(ids: list[str]) -> str:
         return "（" + "、".join(cites[i]["label"] for i in ids if i in cites) + "）" if ids else ""
 
-    lines = [f"金额：{r['amount_yuan']} 元　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
+    lines = [f"金额：{format_yuan(r['amount_yuan'])}　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
     tier = TIER_TEXT.get(c["tier"], c["tier"])
     lines.append(f"【刑事】诈骗罪数额档次：{tier}")
     if len(c["possible_tiers"]) > 1:
@@ -240,10 +251,56 @@ def compact(r: Any) -> dict[str, Any]:
     }
 
 
-def cmd_batch(argv: list[str], stdout: TextIO) -> int:
+MAX_LINE_BYTES = 1 << 20   # one CSV record (one case) as bytes; claims may list many amounts
+
+
+def _row_error(line_no: int, row: int, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"row": row, "line": line_no, "error": {"field": field, "message": f"第 {line_no} 行：{message}"}}
+
+
+def _read_records(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield (line number, bytes of the line without its end, too_long) for each physical line, with
+    at most MAX_LINE_BYTES read into memory at a time (a longer line is skipped to its end)."""
+    line_no = 0
+    while True:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        line_no += 1
+        too_long = len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")
+        while too_long:
+            rest = fh.readline(MAX_LINE_BYTES)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield line_no, (b"" if too_long else raw.rstrip(b"\r\n")), too_long
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactsError(None, f"不是有效的 UTF-8 文本（这一行第 {exc.start + 1} 个字节处无法解码），"
+                               "请用 UTF-8 编码另存 CSV 文件。") from None
+
+
+def _split_record(text: str) -> list[str]:
+    try:
+        fields = next(csv.reader([text], strict=True), [])
+    except csv.Error as exc:
+        hint = "引号没有配对（一个事实不能跨行）" if "end of data" in str(exc) or "expected after" in str(exc) else str(exc)
+        raise FactsError(None, f"无法解析：{hint}。") from None
+    return fields
+
+
+def cmd_batch(argv: list[str], stdout: TextIO, stderr: TextIO | None = None) -> int:
+    """One JSON line for every data row, in order: the result, or an error naming the row's line
+    number in the file. A record is one line (facts never contain line breaks); blank lines are
+    skipped but counted. Exit 0 when every row gave a result, 1 when any row failed, 2 when the file
+    itself cannot be read. A summary goes to stderr. The file is streamed: memory stays flat."""
     from .engine import classify
     from .ruleset import load
 
+    stderr = stderr if stderr is not None else sys.stderr
     p = _QuietParser(prog="python -m calculators batch", add_help=False)
     p.add_argument("file")
     p.add_argument("--full", action="store_true")
@@ -258,41 +315,56 @@ def cmd_batch(argv: list[str], stdout: TextIO) -> int:
         _out(exc.to_dict(), stdout)
         return 2
     try:
-        fh = open(ns.file, encoding="utf-8-sig", newline="")
+        fh = open(ns.file, "rb")
     except OSError as exc:
-        _out(_error("file", f"无法读取文件 {ns.file}：{exc.strerror or exc}"), stdout)
+        reason = ("这是一个目录，不是 CSV 文件" if isinstance(exc, IsADirectoryError)
+                  else "文件不存在" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc))
+        _out(_error("file", f"无法读取文件 {clip(ns.file, 200)}：{reason}。"), stdout)
         return 2
     rs = load()
     dumps = json.dumps
     write = stdout.write
+    rows = failed = 0
     with fh:
-        try:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames
-        except (csv.Error, UnicodeDecodeError) as exc:
-            _out(_error("file", f"无法读取 CSV 表头：{exc}"), stdout)
-            return 2
-        if not header:
+        records = _read_records(fh)
+        header: list[str] = []
+        for line_no, raw, too_long in records:
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if too_long or not raw.strip():
+                if too_long:
+                    _out(_error("file", f"CSV 表头（第 {line_no} 行）太长。"), stdout)
+                    return 2
+                continue
+            try:
+                header = [h.strip() for h in _split_record(_decode_line(raw))]
+            except FactsError as exc:
+                _out(_error("file", f"无法读取 CSV 表头（第 {line_no} 行）：{exc.message}"), stdout)
+                return 2
+            break
+        if not header or not any(header):
             _out(_error("file", "CSV 文件是空的（没有表头）。"), stdout)
             return 2
-        n = 0
-        while True:
-            n += 1
+        for line_no, raw, too_long in records:
+            if not too_long and not raw.strip():
+                continue  # a blank line is not a row; the line numbers still count it
+            rows += 1
             try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except (csv.Error, UnicodeDecodeError) as exc:
-                write(dumps({"row": n, "error": {"field": None, "message": f"这一行无法解析：{exc}"}}, ensure_ascii=False) + "\n")
-                continue
-            try:
-                result = classify(_row_facts(row), today=today, rs=rs)
+                if too_long:
+                    raise FactsError(None, f"太长（超过 {MAX_LINE_BYTES // 1024} KB）。")
+                fields = _split_record(_decode_line(raw))
+                if len(fields) > len(header):
+                    raise FactsError(None, f"有 {len(fields)} 列，多于表头的 {len(header)} 列。")
+                facts = _row_facts(dict(zip(header, fields)))
+                result = classify(facts, today=today, rs=rs)
             except FactsError as exc:
-                write(dumps({"row": n, **exc.to_dict()}, ensure_ascii=False) + "\n")
+                failed += 1
+                write(dumps(_row_error(line_no, rows, exc.message, exc.field), ensure_ascii=False) + "\n")
                 continue
-            line = {"row": n, **(result.to_dict() if ns.full else compact(result))}
+            line = {"row": rows, "line": line_no, **(result.to_dict() if ns.full else compact(result))}
             write(dumps(line, ensure_ascii=False) + "\n")
-    return 0
+    stderr.write(f"批量计算：{rows} 行数据，{rows - failed} 行得出结果，{failed} 行出错。\n")
+    return 1 if failed else 0
 
 
 # ---- dispatch ---------------------------------------------------------------------------------------
@@ -319,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; sys.stdout is typed TextIO
         if reconfigure is not None:
             try:
-                reconfigure(encoding="utf-8")
+                # errors="replace": a lone surrogate in some echoed value never ends in UnicodeEncodeError
+                reconfigure(encoding="utf-8", errors="replace")
             except ValueError:
                 pass
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -337,5 +410,5 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    _out(_error(None, f"未知的子命令“{command}”。{USAGE}"), sys.stdout)
+    _out(_error(None, f"未知的子命令“{clip(command)}”。{USAGE}"), sys.stdout)
     return 2

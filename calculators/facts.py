@@ -14,11 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .dates import parse_date
 from .errors import FactsError as FactsError  # re-exported: calculators.facts.FactsError stays importable
+from .limits import MAX_FIELD_CHARS, MAX_LIST_FIELD_CHARS, clip
+from .money import AmountTextError, decimal_text, parse_yuan_text
 from .ruleset import Province, Region, Ruleset, load
 
 MAX_AMOUNT = Decimal("1000000000000")  # 1e12 yuan: anything above is not a refund claim
@@ -74,21 +76,10 @@ class Facts:
         }
 
 
-def money(value: Decimal | int | None) -> str | None:
-    """Money as a string with two decimals ("3500.00")."""
-    if value is None:
-        return None
-    return str(Decimal(value).quantize(Decimal("0.01")))
+money = decimal_text  # the machine form ("3500.00"); see calculators.money
 
 
 # ---- amounts ----------------------------------------------------------------------------------
-
-_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_PREFIXES = ("人民币", "RMB", "CNY", "¥")
-_SUFFIXES = ("人民币", "元整", "元", "圆", "块钱", "块", "RMB", "CNY")
-_MULTIPLIERS = (("万", Decimal(10000)), ("千", Decimal(1000)))
-
 
 def parse_amount(value: Any, field_name: str = "amount") -> Decimal:
     """Parse an amount of yuan: 3500, "3,500", "3500元", "1.2万", "１２００", "￥3,500", "3500.5"."""
@@ -115,45 +106,20 @@ def parse_amount(value: Any, field_name: str = "amount") -> Decimal:
 
 
 def _parse_amount_text(text: str, field_name: str, label: str) -> Decimal:
-    s = unicodedata.normalize("NFKC", text).strip()
-    s = s.replace("￥", "¥").replace("，", ",").replace("。", ".").replace(" ", "").replace("\u3000", "")
-    if not s:
-        raise FactsError(field_name, f"{label}为空：请填写骗取（或试图骗取）的退款金额，单位为元，例如 3500。")
-    low = s.lower()
-    if low in ("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"):
-        raise FactsError(field_name, f"{label}不是一个有效的数字（NaN 或无穷大），请填写具体金额（元）。")
-    negative = False
-    if s[0] in "-−":
-        negative, s = True, s[1:]
-    elif s[0] == "+":
-        s = s[1:]
-    changed = True
-    while changed:
-        changed = False
-        for p in _PREFIXES:
-            if s.upper().startswith(p.upper()):
-                s, changed = s[len(p):], True
-        for suf in _SUFFIXES:
-            if s.upper().endswith(suf.upper()) and len(s) > len(suf):
-                s, changed = s[: -len(suf)], True
-    if s and s[0] in "-−":
-        negative, s = True, s[1:]
-    multiplier = Decimal(1)
-    for word, factor in _MULTIPLIERS:
-        if s.endswith(word):
-            s, multiplier = s[: -len(word)], factor
-            break
-    if not (_PLAIN.match(s) or _GROUPED.match(s)):
-        raise FactsError(
-            field_name,
-            f"{label}“{text.strip()[:40]}”不是可识别的数字。请用阿拉伯数字填写金额（元），"
-            "例如 3500、3,500、3500元、1.2万。",
-        )
     try:
-        amount = Decimal(s.replace(",", "")) * multiplier
-    except InvalidOperation:  # pragma: no cover - the regexes above admit only valid decimals
-        raise FactsError(field_name, f"{label}不是可识别的数字。") from None
-    return -amount if negative else amount
+        return parse_yuan_text(text)
+    except AmountTextError as exc:
+        if exc.reason == "为空":
+            raise FactsError(field_name, f"{label}为空：请填写骗取（或试图骗取）的退款金额，单位为元，例如 3500。") from None
+        if exc.reason.startswith("不是一个有效的数字"):
+            raise FactsError(field_name, f"{label}{exc.reason}，请填写具体金额（元）。") from None
+        if exc.reason == "不是可识别的数字":
+            raise FactsError(
+                field_name,
+                f"{label}“{clip(text.strip(), 40)}”不是可识别的数字。请用阿拉伯数字填写金额（元），"
+                "例如 3500、3,500、3500元、1.2万。",
+            ) from None
+        raise FactsError(field_name, f"{label}{exc.reason}。请填写一笔退款的金额（元），例如 3500 或 1.2万。") from None
 
 
 def _check_amount(amount: Decimal, field_name: str, label: str) -> Decimal:
@@ -227,7 +193,7 @@ def parse_province(value: Any, rs: Ruleset) -> Province | None:
         examples = "、".join(pr.short for pr in list(rs.provinces.values())[:6])
         raise FactsError(
             "province",
-            f"无法识别省份“{s[:20]}”。请填写省级行政区的全称或简称（如 {examples}……，或“浙江省”），"
+            f"无法识别省份“{clip(s, 20)}”。请填写省级行政区的全称或简称（如 {examples}……，或“浙江省”），"
             "或者 6 位行政区划代码（如 330000）；不知道省份可以不填。",
         )
     return p
@@ -251,15 +217,15 @@ def parse_region(value: Any, province: Province | None, rs: Ruleset, act: date) 
             for r in ver.regions:
                 if city in r.cities or city in (r.code, r.label):
                     if province is None:
-                        notes.append(f"根据城市“{city}”推定省份为{p.name}。")
+                        notes.append(f"根据城市“{clip(city)}”推定省份为{p.name}。")
                     return p, r, notes
     if province is not None and not any(ver.regions for ver in province.versions):
-        notes.append(f"{province.name}的数额标准全省（区、市）统一，不分地区：已忽略填写的地区“{city}”。")
+        notes.append(f"{province.name}的数额标准全省（区、市）统一，不分地区：已忽略填写的地区“{clip(city)}”。")
         return province, None, notes
     if province is not None:
         cities = "、".join(c for ver in province.versions for r in ver.regions for c in r.cities)
-        raise FactsError("region", f"{province.name}没有名为“{city}”的地区。可填写的城市：{cities}。")
-    raise FactsError("region", f"无法识别地区“{city[:20]}”：只有分地区确定数额标准的省份（如广东）需要填写城市，请同时填写省份。")
+        raise FactsError("region", f"{province.name}没有名为“{clip(city)}”的地区。可填写的城市：{cities}。")
+    raise FactsError("region", f"无法识别地区“{clip(city, 20)}”：只有分地区确定数额标准的省份（如广东）需要填写城市，请同时填写省份。")
 
 
 def parse_circumstances(value: Any, rs: Ruleset) -> tuple[str, ...]:
@@ -283,10 +249,26 @@ def parse_circumstances(value: Any, rs: Ruleset) -> tuple[str, ...]:
         code = item if item in rs.circumstances else by_label.get(item)
         if code is None:
             known = "、".join(f"{c.code}（{c.label}）" for c in rs.circumstances.values())
-            raise FactsError("circumstances", f"未知的情节代码“{item[:30]}”。可用的代码：{known}。")
+            raise FactsError("circumstances", f"未知的情节代码“{clip(item, 30)}”。可用的代码：{known}。")
         if code not in out:
             out.append(code)
     return tuple(out)
+
+
+def _check_sizes(raw: dict[str, Any]) -> None:
+    """The written caps (calculators.limits), checked before any parsing: a fact typed as text is
+    short; only a list written as text (claims "1200;800;...", circumstances) may be long."""
+    for key, value in raw.items():
+        label = FIELD_LABELS.get(key, key)
+        cap = MAX_LIST_FIELD_CHARS if key in ("claims", "circumstances") else MAX_FIELD_CHARS
+        if isinstance(value, str) and len(value) > cap:
+            raise FactsError(key, f"{label}太长（共 {len(value)} 个字符，最多 {cap} 个）：请检查是否粘贴了多余的内容。")
+        if isinstance(value, (list, tuple)):
+            if len(value) > MAX_CLAIMS:
+                raise FactsError(key, f"{label}超过 {MAX_CLAIMS} 项，请检查。")
+            for item in value:
+                if isinstance(item, str) and len(item) > MAX_FIELD_CHARS:
+                    raise FactsError(key, f"{label}中有一项太长（共 {len(item)} 个字符，最多 {MAX_FIELD_CHARS} 个）。")
 
 
 def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) -> Facts:
@@ -297,7 +279,8 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
         raise FactsError(None, "输入应当是一个 JSON 对象，例如 {\"amount\": \"3500\", \"province\": \"浙江\"}。")
     for key in raw:
         if key not in KNOWN_KEYS:
-            raise FactsError(str(key), f"未知的字段“{str(key)[:40]}”。可用的字段：{'、'.join(KNOWN_KEYS)}。")
+            raise FactsError(clip(key), f"未知的字段“{clip(key)}”。可用的字段：{'、'.join(KNOWN_KEYS)}。")
+    _check_sizes(raw)
     notes: list[str] = []
     claims: tuple[Decimal, ...] = ()
     raw_amount = raw.get("amount")

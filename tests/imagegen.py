@@ -740,3 +740,39 @@ def jpeg_baseline_same_coefficients(img: RGB, *, quality: int = 90, subsampling:
     """The baseline twin of ``jpeg_progressive_bytes`` (same quantised coefficients)."""
     return jpeg_progressive_bytes(img, quality=quality, subsampling=subsampling, grey=grey,
                                   script=[(tuple(range(1 if grey else 3)), 0, 63, 0, 0)]).replace(b"\xff\xc2", b"\xff\xc0", 1)
+
+
+# ---------------------------------------------------------------- hostile inputs (issue 15)
+# Generated here instead of kept as binary files: each is a small valid container around a payload
+# that made a parser work much faster than linearly (or decode far too much).
+
+def hostile_jpeg_comment(repeat: int = 13_000, unit: bytes = b"AIGC{") -> bytes:
+    """A small baseline JPEG whose COM segments hold ``unit`` × ``repeat`` (64 KB per segment)."""
+    payload = unit * repeat
+    segments = [(0xFE, payload[i:i + 65_000]) for i in range(0, len(payload), 65_000)]
+    return jpeg_bytes(product_photo(64, 64), app_segments=segments)
+
+
+def hostile_png_text(size: int = 1_000_000, unit: str = "AIGC{", key: str = "Comment") -> bytes:
+    """A small PNG with one long tEXt chunk made of ``unit`` repeated to about ``size`` bytes."""
+    value = unit * (size // len(unit))
+    return png_bytes(product_photo(64, 64), extra_chunks=[png_text(key, value)])
+
+
+def hostile_xmp(repeat: int = 20_000, tag: str = "<xmp:CreatorTool>x") -> bytes:
+    """An XMP packet (in a PNG iTXt chunk) with ``tag`` repeated: many opening tags without their close."""
+    packet = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>' + tag * repeat
+              + "</rdf:Description></rdf:RDF></x:xmpmeta>")
+    return png_bytes(product_photo(64, 64), extra_chunks=[png_itxt("XML:com.adobe.xmp", packet)])
+
+
+def png_raw(width: int, height: int, *, color_type: int = 2, bit_depth: int = 8, filter_type: int = 4,
+            level: int = 9) -> bytes:
+    """A PNG of the given size whose rows are all zero bytes with one filter type: tiny on disk (a
+    6300 x 6300 Paeth image is about 170 KB), but every row must be unfiltered to decode it."""
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
+    row = bytes([filter_type]) + bytes((width * channels * bit_depth + 7) // 8)
+    comp = zlib.compressobj(level)
+    body = b"".join(comp.compress(row) for _ in range(height)) + comp.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")

@@ -84,7 +84,8 @@ def test_batch_streams_rows_and_reports_bad_rows(tmp_path: Path):
         "utf-8",
     )
     p = run("batch", str(f), "--today", "2026-11-27")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 1, p.stderr  # row 3 failed: the exit status says so
+    assert "5 行数据" in p.stderr and "1 行出错" in p.stderr
     lines = [json.loads(x) for x in p.stdout.splitlines()]
     assert [x["row"] for x in lines] == [1, 2, 3, 4, 5]
     assert lines[0]["criminal"]["tier"] == "none" and lines[0]["administrative"]["law_version"] == "2025"

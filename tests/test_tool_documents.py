@@ -53,7 +53,7 @@ def test_three_documents_open_with_python_docx_and_carry_the_facts():
     for kind, d in docs.items():
         doc = _open(d["docx_base64"])
         text = _all_text(doc)
-        for fact in ("T20260301001", "12000.00元", "2026年3月1日", "打包发货视频", "证明发货时商品完好", "照片含 AI 生成标识"):
+        for fact in ("T20260301001", "12,000 元", "2026年3月1日", "打包发货视频", "证明发货时商品完好", "照片含 AI 生成标识"):
             assert fact in text, (kind, fact)
         # structure: draft notice first, then the title, headings, an evidence table
         assert doc.paragraphs[0].text.startswith("【草稿】") and "律师" in doc.paragraphs[0].text
@@ -70,14 +70,14 @@ def test_complaint_has_parties_claims_and_articles():
     text = _all_text(_open(docs["complaint"]["docx_base64"]))
     assert "原告：杭州某某果业有限公司" in text and "法定代表人或负责人：李四" in text and "被告：王五" in text
     assert "撤销原告就订单T20260301001同意退款的行为" in text
-    assert "判令被告返还原告货款人民币12000.00元" in text
+    assert "判令被告返还原告货款人民币12,000 元" in text
     assert "判令被告承担本案诉讼费用" in text
     for label in ("民法典第一百四十八条", "民法典第一百五十七条", "民法典总则编解释第二十一条", "诉讼费用交纳办法第二十九条"):
         assert label in text
     assert "此致\n某市某区人民法院" in text
     # the court fee estimate comes from the fee tool for the claimed amount
     fee = next(w for w in r["warnings"] if w["code"] == "court_fee")
-    assert "100.00元" in fee["text"] and "50.00元" in fee["text"]
+    assert "100 元" in fee["text"] and "50 元" in fee["text"]
 
 
 def test_claim_basis_follows_whether_the_merchant_agreed():
@@ -87,7 +87,7 @@ def test_claim_basis_follows_whether_the_merchant_agreed():
     docs, _ = _docs({**FACTS, "merchant_agreed": "unknown", "other_loss": "300", "other_loss_note": "运费"})
     text = _all_text(_open(docs["complaint"]["docx_base64"]))
     assert "【如退款未经原告同意，请删除本项】" in text and "民法典第九百八十五条" in text and "民法典第一百四十八条" in text
-    assert "判令被告赔偿原告损失人民币300.00元（运费）" in text and "民法典第一千一百六十五条" in text
+    assert "判令被告赔偿原告损失人民币300 元（运费）" in text and "民法典第一千一百六十五条" in text
 
 
 def test_police_report_cites_the_zhian_text_for_the_act_date():
@@ -195,7 +195,7 @@ def test_bad_input_gives_a_chinese_error(patch, field):
 def test_calculator_query_params_are_accepted():
     docs, _ = _docs({"amount": "3500", "province": "浙江", "region": "", "act": "2026-03-01",
                      "decision": "2026-04-01", "attempt": "0", "c": "zishou", "kinds": ["police"]})
-    assert "3500.00元" in _all_text(_open(docs["police"]["docx_base64"]))
+    assert "3,500 元" in _all_text(_open(docs["police"]["docx_base64"]))
 
 
 def test_cli_writes_docx_files(tmp_path):

@@ -160,7 +160,7 @@ def test_cli_json_text_and_error():
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["fee_yuan"] == "50.00"
     txt = run("12000", "--format", "text")
-    assert "应交案件受理费：100.00 元" in txt.stdout
+    assert "应交案件受理费：100 元" in txt.stdout
     bad = run("-3")
     assert bad.returncode == 2
     assert json.loads(bad.stdout)["error"]["field"] == "amount"

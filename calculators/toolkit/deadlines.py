@@ -29,6 +29,8 @@ from calculators import administrative, civil, ruleset
 from calculators.dates import parse_date, parse_optional_date
 from calculators.errors import FactsError, InputError
 from calculators.laws import cite, rule_bytes
+from calculators.limits import clip
+from calculators.money import format_yuan
 from calculators.periods import CITATIONS as PERIOD_CITATIONS
 from calculators.periods import HOLIDAY_CITATION, add_months, add_years
 from calculators.result import Track
@@ -95,7 +97,7 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
         province = r["facts"].get("province")
         where = _say(t["from_engine_province"], province=province) if province else t["from_engine_no_province"]
         return list(crim["possible_tiers"]), TierSource.ENGINE, [{"code": "tier_from_engine", "text": _say(
-            t["from_engine"], amount=r["amount_yuan"], province=where, tier=TIER_LABELS.get(crim["tier"], crim["tier"])),
+            t["from_engine"], amount=format_yuan(r["amount_yuan"]), province=where, tier=TIER_LABELS.get(crim["tier"], crim["tier"])),
             "citations": list(t["from_engine_citations"])}]
     return list(TIERS), TierSource.ALL, []
 
@@ -295,8 +297,16 @@ def main(argv: list[str] | None = None) -> int:
         if result["ics"] is None:
             print(json.dumps({"error": {"field": "ics", "message": "所有期限都已经过去，没有可以写入日历的提醒。"}}, ensure_ascii=False))
             return 2
-        with open(args.ics, "w", encoding="utf-8", newline="") as fh:
-            fh.write(result["ics"])
+        try:
+            with open(args.ics, "w", encoding="utf-8", newline="") as fh:
+                fh.write(result["ics"])
+        except OSError as exc:
+            where = clip(args.ics, 200)
+            reason = ("这是一个目录，请给出文件名，例如 期限.ics" if isinstance(exc, IsADirectoryError)
+                      else "所在的目录不存在" if isinstance(exc, FileNotFoundError)
+                      else exc.strerror or "写入错误")
+            print(json.dumps({"error": {"field": "ics", "message": f"无法写入日历文件“{where}”：{reason}。"}}, ensure_ascii=False))
+            return 2
     if args.format == "text":
         print(format_text(result))
     else:

@@ -24,6 +24,8 @@ from calculators import ruleset
 from calculators.dates import parse_optional_date
 from calculators.errors import InputError
 from calculators.laws import cite
+from calculators.limits import JsonInputError, load_json
+from calculators.money import format_yuan
 from calculators.toolkit import docx
 from calculators.toolkit.fees import compute as fee_compute
 from calculators.toolkit.fees import parse_amount, yuan
@@ -182,7 +184,7 @@ def _or(value: str, label: str) -> str:
 
 
 def _money(v: Decimal | None) -> str:
-    return f"{yuan(v)}元" if v is not None else _placeholder("金额") + "元"
+    return format_yuan(yuan(v)) if v is not None else _placeholder("金额") + " 元"
 
 
 def _buyer(f: dict[str, Any]) -> str:
@@ -433,8 +435,8 @@ def build(f: dict[str, Any]) -> dict[str, Any]:
         fee = fee_compute(total)
         simple = fee_compute(total, simple=True)
         warnings.append({"code": "court_fee", "text":
-                         f"按诉讼请求金额{yuan(total)}元，依《诉讼费用交纳办法》第十三条，案件受理费为{fee['fee_yuan']}元；"
-                         f"适用简易程序的减半交纳，为{simple['fee_yuan']}元（第十六条）。由原告预交，最终由败诉方负担。"})
+                         f"按诉讼请求金额 {format_yuan(yuan(total))}，依《诉讼费用交纳办法》第十三条，案件受理费为 {format_yuan(fee['fee_yuan'])}；"
+                         f"适用简易程序的减半交纳，为 {format_yuan(simple['fee_yuan'])}（第十六条）。由原告预交，最终由败诉方负担。"})
         all_cites += ["susong-feiyong-2006#art-13", "susong-feiyong-2006#art-16"]
     if "complaint" in f["kinds"] and f["merchant_agreed"] != "no" and not f["attempt"]:
         warnings.append({"code": "revocation_period", "text":
@@ -492,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         raw = open(args.facts, encoding="utf-8").read() if args.facts else sys.stdin.read()
-        payload = json.loads(raw) if raw.strip() else {}
+        payload = load_json(raw) if raw.strip() else {}
+    except JsonInputError as exc:
+        return fail("facts", f"无法读取事实：{exc.message}")
     except (OSError, ValueError):
         return fail("facts", "无法读取事实文件（需要 UTF-8 编码的 JSON 对象）。")
     if not isinstance(payload, dict):

@@ -22,6 +22,7 @@ from typing import Any
 from calculators import facts
 from calculators.errors import InputError
 from calculators.laws import cite, rule_bytes
+from calculators.money import format_yuan
 
 DISCLAIMER = (
     "本结果是按《诉讼费用交纳办法》条文所作的计算说明，不是法院的收费通知；"
@@ -44,7 +45,8 @@ def parse_amount(value: Any, field: str = "amount") -> Decimal:
 
 
 def yuan(value: Decimal) -> str:
-    """Two decimals, rounded half up (the 办法 itself says nothing on rounding)."""
+    """The machine form in results ("3500.00"): two decimals, rounded half up (the 办法 itself says
+    nothing on rounding). Reader text uses calculators.money.format_yuan."""
     return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
@@ -271,16 +273,16 @@ def browser_entry(payload: dict[str, Any], blobs: list[bytes] | None = None) -> 
 
 
 def format_text(r: dict[str, Any]) -> str:
-    lines = [f"诉讼请求金额：{r['amount_yuan']} 元", "按《诉讼费用交纳办法》第十三条第（一）项分段累计："]
+    lines = [f"诉讼请求金额：{format_yuan(r['amount_yuan'])}", "按《诉讼费用交纳办法》第十三条第（一）项分段累计："]
     for s in r["steps"]:
-        lines.append(f"  {s['band']}：{s['how']} = {s['subtotal_yuan']} 元")
-    lines.append(f"案件受理费（全额）：{r['full_fee_yuan']} 元")
+        lines.append(f"  {s['band']}：{s['how']} = {format_yuan(s['subtotal_yuan'])}")
+    lines.append(f"案件受理费（全额）：{format_yuan(r['full_fee_yuan'])}")
     for red in r["reductions"]:
-        lines.append(f"{red['label']}，减半交纳（{cite(red['citation']).label}）：{red['fee_yuan']} 元")
-    lines.append(f"应交案件受理费：{r['fee_yuan']} 元")
+        lines.append(f"{red['label']}，减半交纳（{cite(red['citation']).label}）：{format_yuan(red['fee_yuan'])}")
+    lines.append(f"应交案件受理费：{format_yuan(r['fee_yuan'])}")
     if "preservation" in r:
         p = r["preservation"]
-        lines.append(f"财产保全申请费（保全数额 {p['amount_yuan']} 元）：{p['fee_yuan']} 元" + ("（已按上限5000元封顶）" if p["capped"] else ""))
+        lines.append(f"财产保全申请费（保全数额 {format_yuan(p['amount_yuan'])}）：{format_yuan(p['fee_yuan'])}" + ("（已按上限 5,000 元封顶）" if p["capped"] else ""))
     for n in r["notes"]:
         lines.append("注：" + n["text"])
     lines.append(r["disclaimer"])

@@ -23,6 +23,7 @@ from typing import Any
 from calculators.dates import parse_optional_date
 from calculators.errors import InputError
 from calculators.laws import cite, rule_bytes
+from calculators.limits import JsonInputError, load_json
 
 DISCLAIMER = (
     "本评估只说明在你描述的情况下，平台的哪些义务可能没有履行、依据是哪些条文、可以向平台要求什么；"
@@ -236,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.answers:
         try:
             with open(args.answers, encoding="utf-8") as fh:
-                loaded = json.load(fh)
+                loaded = load_json(fh.read())
+        except JsonInputError as exc:
+            print(json.dumps({"error": {"field": "answers", "message": f"无法读取回答文件：{exc.message}"}}, ensure_ascii=False))
+            return 2
         except (OSError, ValueError):
             print(json.dumps({"error": {"field": "answers", "message": "无法读取回答文件（需要 UTF-8 编码的 JSON 对象）。"}}, ensure_ascii=False))
             return 2

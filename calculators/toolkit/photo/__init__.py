@@ -40,8 +40,8 @@ def _sniff(data: bytes) -> str:
     return ""
 
 
-def _orientation(data: bytes) -> int:
-    for m in read_metadata(data):
+def _orientation(meta: list[dict]) -> int:
+    for m in meta:
         if m["kind"] == "exif" and m["key"] == "Orientation":
             try:
                 return int(m["value"])
@@ -68,12 +68,13 @@ def load_photo(data: bytes, field: str, name: str) -> Photo:
                 raise PhotoError(field, f"“{name}”只有 {w}×{h} 像素，太小，无法分析。")
             # Browsers show a photo turned as its EXIF Orientation says; do the same so that boxes
             # are in the pixels the merchant sees.
-            o = _orientation(data)
+            meta = read_metadata(data)  # read once: analyse() reuses it
+            o = _orientation(meta)
             if o in (2, 3, 4, 5, 6, 7, 8):
                 raster = raster.oriented(o)
                 if o >= 5:
                     w, h = h, w
-            return Photo(name, raster, w, h, data)
+            return Photo(name, raster, w, h, data, meta)
     except DecodeError as exc:
         raise PhotoError(field, f"“{name}”无法读取：{exc}") from None
     except (ValueError, IndexError, KeyError, OverflowError, MemoryError, RecursionError):
@@ -138,7 +139,7 @@ def summary(result: dict, n_refs: int) -> list[str]:
 def analyse(claim: Photo, refs: list[Photo]) -> dict:
     t0 = time.perf_counter()
     result = compare(claim, refs)
-    meta = read_metadata(claim.data) if claim.data else []
+    meta = claim.metadata if claim.metadata is not None else read_metadata(claim.data) if claim.data else []
     out = {
         "claim": {"name": claim.name, "width": claim.width, "height": claim.height},
         "reuse": result["reuse"],

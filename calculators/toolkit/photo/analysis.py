@@ -33,6 +33,7 @@ class Photo:
     width: int                 # the photo's own pixel size (boxes are reported in these pixels)
     height: int
     data: bytes | None = None  # the original file bytes (metadata), if available
+    metadata: list[dict] | None = None  # read_metadata(data), when the loader has read it already
 
 
 @dataclass

@@ -23,3 +23,7 @@ class DecodeError(ValueError):
 MAX_FILE_BYTES = 30 * 1024 * 1024          # 30 MiB, the same limit as the page
 MAX_PIXELS = 40_000_000                    # 40 megapixels (e.g. 7300 x 5470)
 MAX_SIDE = 20_000
+# The memory budget of one decode: the bytes of decoded pixel data held at once (the inflated rows,
+# 16-bit samples counting twice, the unpacked samples and the RGB(A) planes). A budget in bytes
+# rather than a pixel count: a 16-bit 6320 x 6320 PNG is within 40 MP but once took 1.25 GB.
+MAX_DECODE_BYTES = 256 * 1024 * 1024

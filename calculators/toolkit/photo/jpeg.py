@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import struct
 
-from .errors import MAX_PIXELS, MAX_SIDE, DecodeError
+from .errors import MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE, DecodeError
 from .pixels import Raster
 
 ZIGZAG = (
@@ -36,6 +36,7 @@ _UNSUPPORTED_SOF = {
 }
 
 PROGRESSIVE_MAX_PIXELS = 16_000_000   # every coefficient is kept until the last scan
+_BLOCK_BYTES = 600                     # one kept block: a list of 64 small ints (CPython, 64-bit)
 _PAD = bytes(320)  # one block reads at most 64 x 32 bits past its start
 
 _IDCT_CACHE: dict[int, list[list[float]]] = {}
@@ -253,6 +254,13 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
                         break
             mcux = -(-width // (8 * hmax))
             mcuy = -(-height // (8 * vmax))
+            # the memory budget: the sample planes at the chosen scale and, for a progressive
+            # file, every coefficient block (a list of 64 ints: about 600 bytes) until the last scan
+            blocks = sum(mcux * c.h * mcuy * c.v for c in comps)
+            need = blocks * (n * n + (_BLOCK_BYTES if progressive else 0)) + 4 * (mcux * 8 * hmax) * (mcuy * 8 * vmax) * n * n // 64
+            if need > MAX_DECODE_BYTES:
+                raise DecodeError(f"图片 {width}×{height} 解码需要约 {need // 1048576} MB 内存，超出本工具的上限"
+                                  f"（{MAX_DECODE_BYTES // 1048576} MB）。请在网页版中检查，或先缩小图片。")
             for c in comps:
                 c.bw, c.bh = mcux * c.h, mcuy * c.v
                 c.pw = c.bw * n

@@ -6,6 +6,11 @@ never what we assume).
 Each item is ``{"kind": exif|png_text|xmp|c2pa|aigc_label, "key": str, "value": str}``; an AIGC item
 also carries ``fields`` (the parsed JSON object) and ``source`` (where it was found). Reading never
 raises: a damaged segment ends the reading of that segment only.
+
+The container structure is walked by the decoders' own walkers (``png.iter_chunks``,
+``jpeg.iter_segments``): one place knows the PNG and JPEG layouts. Every step is linear in its input
+and has a written cap (below): a hostile file costs at most a few passes over its bytes, and what
+lies past a cap is reported as cut, never waited for.
 """
 
 from __future__ import annotations
@@ -16,7 +21,17 @@ import re
 import struct
 import zlib
 
+from . import jpeg, png
+from .errors import DecodeError
+
 MAX_VALUE = 2000          # characters kept of one value (prompts and workflows can be very long)
+MAX_SEGMENT_TEXT = 2 * 1024 * 1024   # characters of one text chunk / XMP packet that are examined
+MAX_INFLATED = 2 * 1024 * 1024       # bytes a compressed PNG text chunk may inflate to
+MAX_TAG_BYTES = 64 * 1024            # bytes read of one EXIF value
+MAX_LABEL_CHARS = 8192               # characters of one AIGC label ({...}): a label holds a few fields
+MAX_LABEL_TRIES = 64                 # "AIGC{" occurrences examined per file (each costs <= MAX_LABEL_CHARS)
+MAX_ITEMS = 400                      # items reported per file
+MAX_XMP_VALUES = 20                  # values reported per XMP property
 
 _IFD0_TAGS = {
     0x010E: "ImageDescription", 0x010F: "Make", 0x0110: "Model", 0x0112: "Orientation",
@@ -48,12 +63,22 @@ def _item(kind: str, key: str, value: str) -> dict:
 
 # ---------------------------------------------------------------- AIGC implicit label
 
-def _json_object_at(text: str, start: int) -> str | None:
-    """The balanced {...} starting at text[start] (strings respected), or None."""
+class Budget:
+    """The work left for one file: AIGC candidates to examine and items to report. Shared by every
+    segment of the file, so that 500 comment segments cost no more than one."""
+
+    def __init__(self) -> None:
+        self.label_tries = MAX_LABEL_TRIES
+        self.scanned = 0  # characters looked at by the label reader (the tests check it grows linearly)
+
+
+def _json_object_at(text: str, start: int, limit: int = MAX_LABEL_CHARS) -> str | None:
+    """The balanced {...} starting at text[start] (strings respected) within ``limit`` characters,
+    or None. At most ``limit`` characters are looked at."""
     depth = 0
     in_str = False
     esc = False
-    for i in range(start, min(len(text), start + 20000)):
+    for i in range(start, min(len(text), start + limit)):
         ch = text[i]
         if in_str:
             if esc:
@@ -73,17 +98,29 @@ def _json_object_at(text: str, start: int) -> str | None:
     return None
 
 
-_AIGC_RE = re.compile(r"AIGC[\"']?\s*(?:=\s*[\"']?|:\s*[\"']?|>\s*)?(?=\{)")
+_AIGC_RE = re.compile(r"AIGC[\"']?[ \t\r\n]{0,16}(?:=[ \t\r\n]{0,16}[\"']?|:[ \t\r\n]{0,16}[\"']?|>[ \t\r\n]{0,16})?(?=\{)")
 
 
-def find_aigc(text: str, source: str) -> list[dict]:
-    """Every ``AIGC`` key followed by a JSON object in ``text`` (XML entities already decoded)."""
+def find_aigc(text: str, source: str, budget: Budget | None = None) -> list[dict]:
+    """Every ``AIGC`` key followed by a JSON object in ``text`` (XML entities already decoded).
+    One pass of the expression over the text; each candidate object is read within
+    MAX_LABEL_CHARS, at most ``budget.label_tries`` candidates in all, and the search goes on after
+    the end of a label that was read (never inside it)."""
+    budget = budget or Budget()
     out = []
-    for m in _AIGC_RE.finditer(text):
+    pos = 0
+    while budget.label_tries > 0:
+        m = _AIGC_RE.search(text, pos)
+        if m is None:
+            break
+        budget.label_tries -= 1
         raw = _json_object_at(text, m.end())
+        budget.scanned += len(raw) if raw is not None else min(len(text) - m.end(), MAX_LABEL_CHARS)
         if raw is None:
+            pos = m.end()
             continue
         out.append(_aigc_item(raw, source))
+        pos = m.end() + len(raw)
     return out
 
 
@@ -105,7 +142,7 @@ def _aigc_item(raw: str, source: str) -> dict:
 _TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8, 13: 4}
 
 
-def parse_tiff(tiff: bytes, where: str) -> list[dict]:
+def parse_tiff(tiff: bytes, where: str, budget: Budget | None = None) -> list[dict]:
     items: list[dict] = []
     if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
         return items
@@ -136,7 +173,7 @@ def parse_tiff(tiff: bytes, where: str) -> list[dict]:
                 vo, = struct.unpack(e + "I", tiff[p + 8:p + 12])
                 if vo + size > len(tiff):
                     continue
-                raw = tiff[vo:vo + size]
+                raw = tiff[vo:vo + min(size, MAX_TAG_BYTES)]
             if tag in (0x8769, 0x8825):
                 if typ in (4, 13):
                     found[tag] = struct.unpack(e + "I", raw[:4])[0]
@@ -171,7 +208,7 @@ def parse_tiff(tiff: bytes, where: str) -> list[dict]:
         gps = read_ifd(int(ifd0[0x8825]), {})  # type: ignore[arg-type]
         items.append(_item("exif", "GPS", _gps(gps) or "存在（无法解析坐标）"))
     for it in list(items):
-        items.extend(find_aigc(it["value"], f"EXIF {it['key']}（{where}）"))
+        items.extend(find_aigc(it["value"], f"EXIF {it['key']}（{where}）", budget))
     return items
 
 
@@ -203,20 +240,58 @@ def _gps(gps: dict[int, object]) -> str:
 
 # ---------------------------------------------------------------- XMP
 
-def parse_xmp(packet: bytes, where: str) -> list[dict]:
-    text = packet.decode("utf-8", "replace")
-    items = [_item("xmp", "packet", f"存在（{len(packet)} 字节，{where}）")]
-    for name in _XMP_NAMES:
-        q = re.escape(name)
-        values = re.findall(q + r'\s*=\s*"([^"]*)"', text) + re.findall(q + r"\s*=\s*'([^']*)'", text)
-        values += [re.sub(r"<[^>]+>", " ", v) for v in re.findall(r"<" + q + r"(?:\s[^>]*)?>(.*?)</" + q + ">", text, re.S)]
-        seen = []
-        for v in values:
+_XMP_ALT = "|".join(re.escape(n) for n in _XMP_NAMES)
+# attribute form name="value" / name='value': a value ends at its quote, and the next occurrence of
+# the pattern holds a quote too, so no start scans past the next one
+_XMP_ATTR = re.compile(r"(?<![\w:])(" + _XMP_ALT + r")[ \t\r\n]{0,16}=[ \t\r\n]{0,16}(?:\"([^\"]*)\"|'([^']*)')")
+# element form <name ...>: the attribute part stops at the next '<' or '>', so it is linear too
+_XMP_OPEN = re.compile(r"<(" + _XMP_ALT + r")(?:[ \t\r\n][^<>]*)?>")
+_XMP_CLOSE = re.compile(r"</(" + _XMP_ALT + r")[ \t\r\n]*>")
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _xmp_values(text: str) -> dict[str, list[str]]:
+    """name -> raw values, in a constant number of linear passes: the attributes, then the opening
+    and closing tags; each opening tag is paired with the first closing tag of its name after it
+    (a pointer per name that only moves forward), so 20,000 unclosed tags cost one pass."""
+    values: dict[str, list[str]] = {n: [] for n in _XMP_NAMES}
+    for m in _XMP_ATTR.finditer(text):
+        values[m.group(1)].append(m.group(2) if m.group(2) is not None else m.group(3))
+    closes: dict[str, list[tuple[int, int]]] = {n: [] for n in _XMP_NAMES}
+    for m in _XMP_CLOSE.finditer(text):
+        closes[m.group(1)].append((m.start(), m.end()))
+    pointer = dict.fromkeys(_XMP_NAMES, 0)
+    consumed = dict.fromkeys(_XMP_NAMES, -1)
+    for m in _XMP_OPEN.finditer(text):
+        name = m.group(1)
+        if m.start() < consumed[name]:
+            continue  # nested inside the previous element of the same name
+        ends, k = closes[name], pointer[name]
+        while k < len(ends) and ends[k][0] < m.end():
+            k += 1
+        pointer[name] = k
+        if k == len(ends):
+            continue
+        values[name].append(_TAG.sub(" ", text[m.end():min(ends[k][0], m.end() + MAX_VALUE * 4)]))
+        consumed[name] = ends[k][1]
+    return values
+
+
+def parse_xmp(packet: bytes, where: str, budget: Budget | None = None) -> list[dict]:
+    budget = budget or Budget()
+    text = packet[:MAX_SEGMENT_TEXT].decode("utf-8", "replace")
+    cut = "，只检查了前 2 MB" if len(packet) > MAX_SEGMENT_TEXT else ""
+    items = [_item("xmp", "packet", f"存在（{len(packet)} 字节，{where}{cut}）")]
+    for name, found in _xmp_values(text).items():
+        seen: set[str] = set()
+        for v in found:
             v = " ".join(html.unescape(v).split())
             if v and v not in seen:
-                seen.append(v)
+                seen.add(v)
                 items.append(_item("xmp", name, v))
-    items.extend(find_aigc(html.unescape(text), f"XMP（{where}）"))
+                if len(seen) >= MAX_XMP_VALUES:
+                    break
+    items.extend(find_aigc(html.unescape(text), f"XMP（{where}）", budget))
     return items
 
 
@@ -249,80 +324,76 @@ def _c2pa_summary(box: bytes, where: str) -> list[dict]:
 
 # ---------------------------------------------------------------- containers
 
-def read_png(data: bytes) -> list[dict]:
+def _inflate(data: bytes) -> bytes:
+    return zlib.decompressobj().decompress(data, MAX_INFLATED)
+
+
+def read_png(data: bytes, budget: Budget | None = None) -> list[dict]:
+    budget = budget or Budget()
     items: list[dict] = []
-    pos = 8
-    while pos + 12 <= len(data):
-        length, = struct.unpack(">I", data[pos:pos + 4])
-        ctype = data[pos + 4:pos + 8]
-        payload = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if len(payload) < length:
+    chunks = png.iter_chunks(data, check_crc=False)
+    while True:
+        try:
+            name, payload = next(chunks)
+        except (StopIteration, DecodeError):  # the end, or a truncated or damaged chunk
             break
         try:
-            if ctype in (b"tEXt", b"zTXt", b"iTXt"):
+            if name in ("tEXt", "zTXt", "iTXt"):
                 key, _, rest = payload.partition(b"\0")
-                k = key.decode("latin-1")
-                if ctype == b"tEXt":
-                    text = rest.decode("latin-1")
-                elif ctype == b"zTXt":
-                    text = zlib.decompressobj().decompress(rest[1:], 1 << 24).decode("latin-1")
+                k = key[:80].decode("latin-1")
+                if name == "tEXt":
+                    text = rest[:MAX_SEGMENT_TEXT].decode("latin-1")
+                elif name == "zTXt":
+                    text = _inflate(rest[1:]).decode("latin-1")
                 else:
                     comp_flag = rest[0]
                     rest = rest[2:]
                     _lang, _, rest = rest.partition(b"\0")
                     _tkey, _, rest = rest.partition(b"\0")
-                    raw = zlib.decompressobj().decompress(rest, 1 << 24) if comp_flag else rest
+                    raw = _inflate(rest) if comp_flag else rest[:MAX_SEGMENT_TEXT]
                     text = raw.decode("utf-8", "replace")
                 if k == "XML:com.adobe.xmp":
-                    items.extend(parse_xmp(text.encode("utf-8"), "PNG iTXt"))
+                    items.extend(parse_xmp(text.encode("utf-8"), "PNG iTXt", budget))
                     continue
                 items.append(_item("png_text", k, text))
                 if k.upper() == "AIGC" and text.lstrip().startswith("{"):
-                    items.append(_aigc_item(_json_object_at(text, text.index("{")) or text, f"PNG {ctype.decode()} AIGC"))
+                    items.append(_aigc_item(_json_object_at(text, text.index("{")) or text, f"PNG {name} AIGC"))
                 else:
-                    items.extend(find_aigc(text, f"PNG {ctype.decode()} {k}"))
-            elif ctype == b"eXIf":
-                items.extend(parse_tiff(payload, "PNG eXIf"))
-            elif ctype == b"caBX":
+                    items.extend(find_aigc(text, f"PNG {name} {k}", budget))
+            elif name == "eXIf":
+                items.extend(parse_tiff(payload, "PNG eXIf", budget))
+            elif name == "caBX":
                 items.extend(_c2pa_summary(payload, "PNG caBX 块"))
         except (zlib.error, UnicodeDecodeError, IndexError, ValueError):
-            items.append(_item(ctype.decode("latin-1") == "eXIf" and "exif" or "png_text",
-                               ctype.decode("latin-1"), "数据块已损坏，无法读取"))
-        if ctype == b"IEND":
+            items.append(_item("exif" if name == "eXIf" else "png_text", name, "数据块已损坏，无法读取"))
+        if len(items) >= MAX_ITEMS:
             break
     return items
 
 
-def read_jpeg(data: bytes) -> list[dict]:
+def read_jpeg(data: bytes, budget: Budget | None = None) -> list[dict]:
+    budget = budget or Budget()
     items: list[dict] = []
     c2pa = bytearray()
-    pos = 2
-    n = len(data)
-    while pos + 4 <= n and data[pos] == 0xFF:
-        marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            pos += 2
-            continue
-        if marker in (0xD9, 0xDA):
+    segments = jpeg.iter_segments(data)
+    while len(items) < MAX_ITEMS:
+        try:
+            marker, payload, _end = next(segments)
+        except (StopIteration, DecodeError):  # the end, or a truncated or damaged segment
             break
-        length, = struct.unpack(">H", data[pos + 2:pos + 4])
-        payload = data[pos + 4:pos + 2 + length]
-        pos += 2 + length
+        if marker == 0xDA:  # metadata comes before the first scan
+            break
         if marker == 0xE1 and payload.startswith(b"Exif\0"):
-            items.extend(parse_tiff(payload[6:], "JPEG APP1"))
+            items.extend(parse_tiff(payload[6:], "JPEG APP1", budget))
         elif marker == 0xE1 and payload.startswith(XMP_NS):
-            items.extend(parse_xmp(payload[len(XMP_NS):], "JPEG APP1"))
+            items.extend(parse_xmp(payload[len(XMP_NS):], "JPEG APP1", budget))
         elif marker == 0xE1 and payload.startswith(XMP_EXT_NS):
             items.append(_item("xmp", "extended", f"扩展 XMP 数据段（{len(payload)} 字节）"))
-            items.extend(find_aigc(html.unescape(payload.decode("utf-8", "replace")), "XMP 扩展段"))
+            items.extend(find_aigc(html.unescape(payload.decode("utf-8", "replace")), "XMP 扩展段", budget))
         elif marker == 0xEB and payload[:2] == b"JP" and len(payload) > 8:
             c2pa += payload[8:] if not c2pa else payload[8 + 8:]
         elif marker == 0xFE:
-            items.extend(find_aigc(payload.decode("utf-8", "replace"), "JPEG 注释段"))
+            items.extend(find_aigc(payload.decode("utf-8", "replace"), "JPEG 注释段", budget))
     if c2pa and b"jumb" in c2pa[:16] and b"c2pa" in c2pa:
         items.extend(_c2pa_summary(bytes(c2pa), "JPEG APP11 JUMBF"))
     elif c2pa:
@@ -331,10 +402,12 @@ def read_jpeg(data: bytes) -> list[dict]:
 
 
 def read_metadata(data: bytes) -> list[dict]:
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return read_png(data)
+    """Every metadata item of a file, with one work budget for the whole file (see the caps above)."""
+    budget = Budget()
+    if data[:8] == png.SIGNATURE:
+        return read_png(data, budget)[:MAX_ITEMS]
     if data[:2] == b"\xff\xd8":
-        return read_jpeg(data)
+        return read_jpeg(data, budget)[:MAX_ITEMS]
     # other formats decoded by the browser (WebP, HEIC, GIF...): look for an AIGC label and XMP only
     items: list[dict] = []
     head = data[: 4 * 1024 * 1024]
@@ -342,7 +415,7 @@ def read_metadata(data: bytes) -> list[dict]:
     if i >= 0:
         j = head.find(b"</x:xmpmeta>", i)
         if j > 0:
-            items.extend(parse_xmp(head[i:j + 12], "文件内嵌"))
+            items.extend(parse_xmp(head[i:j + 12], "文件内嵌", budget))
     if not any(it["kind"] == "aigc_label" for it in items):
-        items.extend(find_aigc(html.unescape(head.decode("latin-1")), "文件内容"))
-    return items
+        items.extend(find_aigc(html.unescape(head.decode("latin-1")), "文件内容", budget))
+    return items[:MAX_ITEMS]
