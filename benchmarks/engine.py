@@ -1,7 +1,8 @@
 """Engine alone: classify time per golden case (CPython and Pyodide in Node) and batch throughput.
 
-* Golden cases: every ``tests/cases/*.toml``; each table (at any depth) with a ``facts`` table is a
-  case, and its ``facts`` are what ``classify`` gets.
+* Golden cases: the tests' own list (``tests/golden.py``'s ``load_golden``): the hand-written
+  ``[[case]]`` arrays of ``tests/cases/*.toml`` and the provincial boundary cases it generates from
+  ``legal/thresholds.csv``; each case's ``facts`` are what ``classify`` gets.
 * CPython: a child ``python`` (the project's .venv) runs ``benchmarks/engine_timing.py``.
 * Pyodide: ``node benchmarks/engine_node.mjs`` with ``node_modules/pyodide`` and the built wheel
   (``<site>/assets/py/*.whl``, or one built from the sources with the site's own wheel hook).
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import random
@@ -21,34 +23,33 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES_DIR = ROOT / "tests" / "cases"
+GOLDEN = ROOT / "tests" / "golden.py"
 
 
-def _collect_facts(node: Any, out: list[dict[str, Any]]) -> None:
-    if isinstance(node, dict):
-        facts = node.get("facts")
-        if isinstance(facts, dict):
-            out.append(facts)
-            return
-        for value in node.values():
-            _collect_facts(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            _collect_facts(value, out)
+def golden_module() -> Any:
+    """``tests/golden.py``, imported by its path (``tests/`` is not a package): the one loader of the
+    golden cases, so the benchmark times exactly the cases the tests check."""
+    spec = importlib.util.spec_from_file_location("golden", GOLDEN)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {GOLDEN}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def load_cases(cases_dir: Path = CASES_DIR) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = []
-    for path in sorted(cases_dir.glob("*.toml")):
-        with path.open("rb") as fh:
-            _collect_facts(tomllib.load(fh), cases)
-    # dates and other TOML values -> JSON-safe strings, as the browser would send them
-    return json.loads(json.dumps(cases, default=str, ensure_ascii=False))
+def facts_of(cases: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The ``facts`` of (name, case) pairs, with dates and other TOML values as JSON-safe strings, as
+    the browser would send them."""
+    return json.loads(json.dumps([case["facts"] for _, case in cases], default=str, ensure_ascii=False))
+
+
+def load_cases() -> list[dict[str, Any]]:
+    """The facts of every golden case: hand-written and generated provincial ones."""
+    return facts_of(golden_module().load_golden())
 
 
 def find_wheel(site: Path | None) -> Path | None:
@@ -201,7 +202,7 @@ def run_all(site: Path | None, reps: int = 20, batch_rows: int = 100_000,
     cases = load_cases()
     out["golden_cases"] = len(cases)
     if not cases:
-        out["cpython"] = out["pyodide"] = {"error": f"no golden cases in {CASES_DIR}"}
+        out["cpython"] = out["pyodide"] = {"error": f"no golden cases from {GOLDEN}"}
     else:
         out["cpython"] = cpython_cases(cases, reps, python)
         tmp = Path(tempfile.mkdtemp(prefix="bench-wheel-"))

@@ -45,10 +45,6 @@ USAGE = """用法：
   python -m calculators {tools} ...
 """.format(tools=" | ".join(TOOL_COMMANDS))
 
-TIER_TEXT = {"none": "未达到“数额较大”", "large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大",
-             "uncertain": "不确定"}
-
-
 def _out(obj: Any, stream: TextIO, indent: int | None = 2) -> None:
     stream.write(json.dumps(obj, ensure_ascii=False, indent=indent))
     stream.write("\n")
@@ -146,10 +142,15 @@ def render_text(r: dict[str, Any]) -> str:
         return "（" + "、".join(cites[i]["label"] for i in ids if i in cites) + "）" if ids else ""
 
     lines = [f"金额：{format_yuan(r['amount_yuan'])}　处理日期：{r['as_of']}　规则数据：{r['rules_version']}", ""]
-    tier = TIER_TEXT.get(c["tier"], c["tier"])
-    lines.append(f"【刑事】诈骗罪数额档次：{tier}")
-    if len(c["possible_tiers"]) > 1:
-        lines.append("　可能的档次：" + "、".join(TIER_TEXT[t] for t in c["possible_tiers"]))
+    label = r["labels"]["tier"].get  # the display labels come with the result (rule data), no copy here
+    # the headline: the tier and what it rests on ("按合计数 …" where claims were summed; the possible tiers)
+    summary = c.get("summary") or label(c["tier"], c["tier"])
+    lines.append(f"【刑事】诈骗罪数额档次　{summary}")
+    if len(c["possible_tiers"]) > 1 and not c.get("summary"):
+        lines.append("　可能的档次：" + "、".join(label(t, t) for t in c["possible_tiers"]))
+    likely = c.get("likely_tier")
+    if likely and f"{label(likely, likely)}（待核实）" not in summary:  # the summary names it where it has one
+        lines.append(f"　可能性较大的档次：{label(likely, likely)}（待核实：依据的是二手来源的数额标准）")
     if c["sentence"]:
         lines.append(f"　法定刑：{c['sentence']}")
     if c["limitation_years"]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from calculators import cli
+from calculators.engine import classify
 from conftest import ROOT
 
 
@@ -49,6 +52,39 @@ def test_classify_text_format():
     assert p.returncode == 0, p.stderr
     assert "【刑事】" in p.stdout and "不确定" in p.stdout and "不是法律意见" in p.stdout
     assert "刑法第二百六十六条" in p.stdout
+
+
+def _criminal_line(text: str) -> str:
+    return next(x for x in text.splitlines() if x.startswith("【刑事】"))
+
+
+def test_classify_text_headline_is_the_criminal_summary_with_the_summed_claims():
+    facts = '{"claims": ["3000", "4000"], "province": "浙江", "act_date": "2024-05-01", "decision_date": "2024-06-01"}'
+    summary = json.loads(run("classify", stdin=facts).stdout)["criminal"]["summary"]
+    p = run("classify", "--format", "text", stdin=facts)
+    assert p.returncode == 0, p.stderr
+    line = _criminal_line(p.stdout)
+    assert summary and summary in line and "按合计数" in line and "7,000" in line
+
+
+def test_classify_text_shows_the_likely_tier_as_pending():
+    # 四川's figures are REPORTED: 6,000 lies in the national range's open band, the reported floor (5,000) says 较大
+    p = run("classify", "--amount", "6000", "--province", "四川", "--act-date", "2024-05-01", "--decision-date", "2024-06-01",
+            "--format", "text")
+    assert p.returncode == 0, p.stderr
+    assert "可能性较大的是数额较大（待核实）" in _criminal_line(p.stdout)
+
+
+def test_render_text_takes_the_labels_from_the_result():
+    r = classify({"amount": "6000", "province": "四川", "act_date": "2024-05-01", "decision_date": "2024-06-01"},
+                 today=date(2026, 3, 1)).to_dict()
+    assert r["criminal"]["likely_tier"] == "large" and r["criminal"]["tier"] == "uncertain"
+    r["labels"]["tier"] = {k: f"<{k}>" for k in r["labels"]["tier"]}
+    r["criminal"]["summary"] = ""  # without a summary line: the tier, the possible tiers, the likely one, by label
+    lines = cli.render_text(r).splitlines()
+    i = lines.index("【刑事】诈骗罪数额档次　<uncertain>")
+    assert lines[i + 1] == "　可能的档次：<none>、<large>"
+    assert lines[i + 2].startswith("　可能性较大的档次：<large>（待核实")
 
 
 @pytest.mark.parametrize("args,stdin,field", [

@@ -161,10 +161,17 @@ def test_corrupted_progressive_never_raises_anything_else(photo, seed):
 
 
 def _real_imagemagick() -> str | None:
-    for name in ("convert-im6.q16", "magick"):
+    """ImageMagick's command, by what ``-version`` says (as scripts/test.sh, which installs it): a
+    ``convert`` on PATH may be a stand-in that only shows pictures."""
+    for name in ("magick", "convert-im6.q16", "convert"):
         path = shutil.which(name)
         if path:
-            return path
+            try:
+                out = subprocess.run([path, "-version"], capture_output=True, text=True, timeout=30).stdout
+            except (OSError, subprocess.SubprocessError):
+                continue
+            if out.startswith("Version: ImageMagick"):
+                return path
     return None
 
 

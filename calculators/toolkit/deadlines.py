@@ -3,7 +3,7 @@ revocation periods and the limitation period, each with its article, last day an
 .ics calendar of reminders.
 
 Every figure comes from the engine's rule data (``rules/administrative.toml`` discovery_months,
-``rules/criminal.toml`` limitation_years, ``rules/civil.toml`` periods) and every date from the
+``rules/criminal/penalty.toml`` limitation_years of each tier, ``rules/civil.toml`` periods) and every date from the
 engine's period arithmetic (``calculators.periods``, the method of 民法典第二百零一、二百零二条; the civil
 periods from ``calculators.civil.periods``, the same function the civil track uses). With an amount, the tier comes from the engine's
 ``classify``; otherwise from the calculator's ``tier`` parameter; otherwise every tier is listed.
