@@ -59,7 +59,7 @@ def test_provisional_tier_shows_while_python_loads(make_context, server):
     assert "只有完整分析能回答" in page.inner_text("#calc-provisional")
     page.locator('input[name="c"]').first.uncheck()
     # a province whose figures are second-hand (REPORTED)
-    page.select_option("#f-province", "北京")
+    page.select_option("#f-province", "河南")
     page.wait_for_selector('#calc-result[data-provisional="full"]', state="attached", timeout=5000)
     assert "待核实" in page.inner_text("#calc-provisional")
     page.select_option("#f-province", "江苏")
