@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from . import sentencing
 from .facts import Facts, money
 from .result import CriminalResult, Trail
 from .ruleset import AMOUNT_TIERS, TIER_ORDER, TIERS, Province, ProvinceVersion, Region, Ruleset, Thresholds
@@ -382,6 +383,10 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
     if probation_excluded:
         trail.step("criminal", "累犯和犯罪集团的首要分子不适用缓刑（刑法第七十四条）。", ["xingfa#art-74"])
 
+    sentence_estimate = sentencing.estimate(  # issue 14: one cited range per possible tier
+        amount, crime_tiers, province.code if province else None, region.code if region else None,
+        list(facts.circumstances), facts.refund_obtained, act_date=facts.act_date, decision_date=facts.decision_date, rs=rs)
+
     ranges = None
     if b_act.mode != "exact" or b_dec.mode != "exact":
         ranges = {t: [money(lo), money(hi)] for t, (lo, hi) in rs.national_ranges.items()}  # type: ignore[misc]
@@ -410,4 +415,5 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
         attempt=not facts.refund_obtained, circumstances=circ_out, non_prosecution_possible=non_pros,
         close_relative=close_rel, probation_excluded=probation_excluded, characterisation=characterisation,
         time_effect=time_effect, pending_verification=pending, what_changes=what_changes, citations=cites,
+        sentence_estimate=sentence_estimate,
     )

@@ -77,6 +77,8 @@ class CriminalResult:
     pending_verification: bool
     what_changes: list[str]
     citations: list[str]
+    # issue 14: one estimate per possible tier (calculators/sentencing.py); empty when tier is "none"
+    sentence_estimate: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
