@@ -29,6 +29,7 @@ RULE_FILES: tuple[str, ...] = (
     "civil.toml",
     "circumstances.toml",
     "cases.toml",
+    "sentencing.toml",   # read by calculators/sentencing.py; hashed here so rules_version covers it
 )
 
 TIERS: tuple[str, ...] = ("none", "large", "huge", "especially_huge")

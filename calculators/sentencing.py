@@ -337,13 +337,13 @@ def starting_point_and_increment(w: Work, rs: Ruleset, amount: Decimal, province
             inc = (ZERO, ZERO)
         names = "、".join(dict.fromkeys(r["province_name"] for r in used_rules))
         why = ("没有填写省份" if not province_code else
-               ("资料包没有本省实施细则中这一档“每增加多少元增加多少刑期”的数字"))
+               ("本站找到的资料中没有本省实施细则这一档“每增加多少元增加多少刑期”的数字"))
         w.step(f"增加刑罚量：{_yuan(amount)}，本档起点为 {floor_text}。{why}：全国文本只说“根据诈骗数额等……增加刑罚量”，"
-               f"具体数字由各省规定。这里用资料包中各省细则（{names}）对同一超出数额给出的最少和最多增加量，"
+               f"具体数字由各省规定。这里用已找到的各省细则（{names}）对同一超出数额给出的最少和最多增加量，"
                f"即 {_span_text(inc)}（二手来源，待核实）。",
                [c for r in used_rules for c in r["citations"]] or ["liangxing-2021#zhapian-2"], "REPORTED")
-        w.caveat(("没有填写省份" if not province_code else "资料包没有该省这一档的实施细则数字")
-                 + "：按数额增加的刑期取资料包中各省细则（" + names + "）的最小到最大值，可能与当地实际做法不同（待核实）。")
+        w.caveat(("没有填写省份" if not province_code else "没有找到该省这一档的实施细则数字")
+                 + "：按数额增加的刑期取已找到的各省细则（" + names + "）的最小到最大值，可能与当地实际做法不同（待核实）。")
         if found == "national":
             w.caveat("没有可用的本省数额标准：按全国幅度内最高和最低的起点计算超出数额，范围因此更宽。")
     if inc[1] == Decimal("Infinity"):
@@ -431,7 +431,7 @@ def adjust_restitution_and_compensation_3_10_3_11(w: Work, codes: set[str], base
         w.step(f"退赃退赔并取得谅解：按“积极赔偿被害人经济损失并取得谅解”{_effect_text(a, base)}。"
                "诈骗中退还的钱既是退赃退赔、也是赔偿：同一笔钱只计算一次，不再另按退赃退赔（30%以下）叠加。",
                a.citations + ["liangxing-2021#item-3-10"], a.confidence)
-        w.caveat("资料包的量刑指导意见没有说明“退赃退赔”与“赔偿谅解”能否分别计算：估算按同一笔钱只算一次（最多减少40%），"
+        w.caveat("量刑指导意见（现有转录）没有说明“退赃退赔”与“赔偿谅解”能否分别计算：估算按同一笔钱只算一次（最多减少40%），"
                  "如果法院分别评价，减少的幅度可能更大（待核实）。")
     elif restitution:
         a = _adj("restitution")
@@ -545,11 +545,11 @@ def unquantified_circumstances(w: Work, codes: set[str]) -> None:
         cfg = data[code]
         if cfg["direction"] == "increase":
             w.widen_up.append(label)
-            w.step(f"{label}：{cfg['text']}。资料包没有相应的调节比例：估算的上限放宽到本档法定最高刑（待核实）。",
+            w.step(f"{label}：{cfg['text']}。没有找到相应的调节比例：估算的上限放宽到本档法定最高刑（待核实）。",
                    list(cfg["citations"]), cfg["confidence"])
         else:
             w.widen_down.append(label)
-            w.step(f"{label}：{cfg['text']}。资料包没有相应的调节比例：估算的下限放宽到本档法定最低刑（待核实）。",
+            w.step(f"{label}：{cfg['text']}。没有找到相应的调节比例：估算的下限放宽到本档法定最低刑（待核实）。",
                    list(cfg["citations"]), cfg["confidence"])
         w.caveat(f"“{label}”没有调节比例可依，估算在这一方向放宽到法定刑的界限（待核实）。")
         if cfg.get("extra_caveat"):
@@ -705,7 +705,9 @@ def estimate(amount: Decimal, tiers: list[str], province_code: str | None, regio
         adjusted = statutory_limits_art62_63(w, adjusted, final=False)
         declared = latitude_3_final(w, adjusted)
         lo, hi = statutory_limits_art62_63(w, declared, final=True)
-        months = (int(lo.to_integral_value(ROUND_FLOOR)), int(hi.to_integral_value(ROUND_CEILING)))
+        # to the hundredth of a month first, so that 14.000…04 (a repeating fraction) is 14, not 15
+        cent = Decimal("0.01")
+        months = (int(lo.quantize(cent).to_integral_value(ROUND_FLOOR)), int(hi.quantize(cent).to_integral_value(ROUND_CEILING)))
         smin, smax = (int(x) for x in data["statutory"][tier]["months"])
         if months[0] >= months[1]:  # a range, never one number: the statute's own limit gives the other end
             months = (max(min(months[0], smax - 1), 0), max(months[1], min(months[0] + 1, smax)))
@@ -724,7 +726,7 @@ def estimate(amount: Decimal, tiers: list[str], province_code: str | None, regio
                 reasons.append("本省没有按数额增加刑期的数字，各省细则之间差别很大")
             if w.below_floor and not w.minor:
                 reasons.append("有可以减轻处罚的情节，可以低于本档最低刑")
-            w.caveat("估算范围不比本档法定刑窄，原因：" + ("；".join(reasons) or "资料包中的比例和幅度叠加后覆盖了整个法定刑") + "。")
+            w.caveat("估算范围不比本档法定刑窄，原因：" + ("；".join(reasons) or "各项比例和幅度叠加后覆盖了整个法定刑") + "。")
         rank = min((CONFIDENCE_ORDER[c] for c in w.confidences), default=CONFIDENCE_ORDER["PARTIAL"])
         confidence = next(k for k, v in CONFIDENCE_ORDER.items() if v == rank)
         w.caveat("量刑指导意见的文字来自未在发布机关网站核对的转录（待核实）；各省实施细则的数字只见于二手来源（待核实）。"
