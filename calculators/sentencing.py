@@ -91,6 +91,37 @@ def calibration() -> list[dict[str, Any]]:
     return [dict(c) for c in sentencing_rules()["calibration"]]
 
 
+def calibration_rows() -> list[dict[str, Any]]:
+    """Each calibration case through the engine: the facts used, the estimate for the case's tier,
+    the actual sentence and whether the range contains it (the site's table and the tests use this)."""
+    from .engine import classify  # the engine imports this module: imported when called
+
+    rows = []
+    for c in calibration():
+        r = classify(c["facts"]).to_dict()
+        est = {e["tier"]: e for e in r["criminal"]["sentence_estimate"]}
+        e = est[c["tier"]]
+        lo, hi = e["months"]
+        smin, smax = e["statutory_months"]
+        rows.append({
+            "id": c["id"], "facts_text": c["facts_text"], "tier": c["tier"], "engine_tier": r["criminal"]["tier"],
+            "tier_label": TIER_LABELS[c["tier"]], "months": [lo, hi], "months_text": e["months_text"],
+            "actual_months": int(c["actual_months"]), "actual_text": c["actual_text"], "suspended": bool(c["suspended"]),
+            "inside": lo <= int(c["actual_months"]) <= hi, "width_ratio": (hi - lo) / (smax - smin),
+            "confidence": e["confidence"], "caveats": list(e["caveats"]),
+        })
+    return rows
+
+
+def calibration_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Share of real outcomes inside the estimate and the median width relative to the statutory range."""
+    widths = sorted(r["width_ratio"] for r in rows)
+    n = len(widths)
+    median = (widths[n // 2] if n % 2 else (widths[n // 2 - 1] + widths[n // 2]) / 2) if n else 0.0
+    inside = sum(1 for r in rows if r["inside"])
+    return {"cases": n, "inside": inside, "share_inside": inside / n if n else 0.0, "median_width_ratio": median}
+
+
 # ---- small helpers ----------------------------------------------------------------------------------
 
 def _d(x: Any) -> Decimal:

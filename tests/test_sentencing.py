@@ -289,20 +289,6 @@ def test_every_provision_has_its_function():
 
 # ---- calibration against the real outcomes ---------------------------------------------------------------
 
-def calibration_rows() -> list[dict[str, Any]]:
-    rows = []
-    for c in sentencing.calibration():
-        r = classify(c["facts"])
-        est = {e["tier"]: e for e in r["criminal"]["sentence_estimate"]}
-        e = est[c["tier"]]
-        lo, hi = e["months"]
-        smin, smax = e["statutory_months"]
-        rows.append({"id": c["id"], "tier": r["criminal"]["tier"], "data_tier": c["tier"], "months": (lo, hi),
-                     "actual": c["actual_months"], "inside": lo <= c["actual_months"] <= hi,
-                     "width": (hi - lo) / (smax - smin), "caveats": e["caveats"]})
-    return rows
-
-
 def test_calibration_cases_are_the_packs_cases_with_a_sentence():
     ids = [c["id"] for c in sentencing.calibration()]
     assert ids == ["C1", "C2", "C3", "C4", "C5", "C9", "C10", "C14", "C15"]
@@ -314,20 +300,21 @@ def test_calibration_cases_are_the_packs_cases_with_a_sentence():
 
 
 def test_calibration_table(capsys):
-    rows = calibration_rows()
+    rows = sentencing.calibration_rows()
     for row in rows:
-        assert row["tier"] == row["data_tier"], row["id"]  # the tier in the data is the engine's
+        assert row["engine_tier"] == row["tier"], row["id"]  # the tier in the data is the engine's
         # the honesty rule: narrower than the tier's statutory range, or a caveat says why not
-        assert row["width"] < 1 or any(c.startswith("估算范围不比本档法定刑窄") for c in row["caveats"]), row["id"]
-    share = sum(r["inside"] for r in rows) / len(rows)
-    median = statistics.median(r["width"] for r in rows)
+        assert row["width_ratio"] < 1 or any(c.startswith("估算范围不比本档法定刑窄") for c in row["caveats"]), row["id"]
+    summary = sentencing.calibration_summary(rows)
+    assert summary["cases"] == len(rows) and summary["inside"] == sum(r["inside"] for r in rows)
+    assert summary["median_width_ratio"] == statistics.median(r["width_ratio"] for r in rows)
     with capsys.disabled():
         print("\ncase  tier              estimate     actual  inside  width/statutory")
         for r in rows:
-            print(f"{r['id']:<5} {r['tier']:<17} {r['months'][0]:>4}-{r['months'][1]:<4}  {r['actual']:>6}  "
-                  f"{'yes' if r['inside'] else 'NO':<6}  {r['width']:.2f}")
-        print(f"inside: {sum(r['inside'] for r in rows)}/{len(rows)} ({share:.0%}); median width {median:.2f} of the statutory range")
-    assert 0 <= share <= 1 and median > 0
+            print(f"{r['id']:<5} {r['tier']:<17} {r['months'][0]:>4}-{r['months'][1]:<4}  {r['actual_months']:>6}  "
+                  f"{'yes' if r['inside'] else 'NO':<6}  {r['width_ratio']:.2f}")
+        print(f"inside: {summary['inside']}/{summary['cases']} ({summary['share_inside']:.0%}); "
+              f"median width {summary['median_width_ratio']:.2f} of the statutory range")
 
 
 # ---- CLI ------------------------------------------------------------------------------------------------
