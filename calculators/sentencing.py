@@ -592,7 +592,6 @@ def combine_3_multi(w: Work, base: Span) -> Span:
     increase at its smallest; upper bound: the opposite."""
     cfg = sentencing_rules()["combination"]
     if not w.adjustments:
-        w.step(f"没有可按比例调节的情节：调节结果即基准刑 {_span_text(base)}。", list(cfg["citations"]), None)
         return base
     lo = base[0] + sum((a.months(base[0], 0) if a.direction == "increase" else -a.months(base[0], 1) for a in w.adjustments), ZERO)
     hi = base[1] + sum((a.months(base[1], 1) if a.direction == "increase" else -a.months(base[1], 0) for a in w.adjustments), ZERO)
@@ -621,7 +620,8 @@ def statutory_limits_art62_63(w: Work, span: Span, final: bool) -> Span:
     lo = min(max(lo, floor), smax)
     hi = min(max(hi, lo), smax)
     if final:
-        cites = ["xingfa#art-62", "xingfa#art-266"] + (["xingfa#art-63"] if w.below_floor else [])
+        cites = (["xingfa#art-62"] if w.adjustments or w.widen_up or w.widen_down else []) + ["xingfa#art-266"] \
+            + (["xingfa#art-63"] if w.below_floor else [])
         text = (f"法定刑的界限：本档为{data['statutory'][w.tier]['text']}（{_span_text((smin, smax))}）。")
         if w.below_floor:
             text += (f"有可以减轻处罚的情节（{'、'.join(w.below_floor)}），结果可以低于本档最低刑，在下一个量刑幅度内"
@@ -659,7 +659,7 @@ def probation_art72_74(w: Work, codes: set[str], months: tuple[int, int]) -> boo
         text += "；估算范围中超过三年的部分不能缓刑"
     if "minor" in codes:
         text += "；不满十八周岁的人符合条件的，应当宣告缓刑"
-    w.step(text + "。", list(cfg["citations"]), cfg["confidence"])
+    w.step(text + "。", ["xingfa#art-72"], cfg["confidence"])
     if "mass_telecom" in codes:
         w.caveat("量刑指导意见诈骗罪第4项：对实施电信网络诈骗的，从严把握缓刑的适用。")
     return True

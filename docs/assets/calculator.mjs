@@ -2,6 +2,7 @@
 // Every text from the input or the engine is rendered with textContent / createElement, never innerHTML.
 import { call, onProgress, PythonError } from "./pyclient.mjs";
 import { el, todayISO } from "./dom.mjs";
+import { sentenceChart } from "./sentence-chart.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
 const KNOWN_KEYS = new Set(["amount", "claims", "province", "region", "act", "decision", "known", "discovery", "attempt", "c"]);
@@ -358,6 +359,7 @@ function summaryCriminal(r) {
   }
   const sentence = textOf(c.sentence);
   if (sentence && tier !== "none") parts.push(el("p", { text: `法定刑：${sentence}` }));
+  parts.push(sentenceChart(c.sentence_estimate)); // issue 14: the estimate on a months scale (null for "none")
   if (c.limitation_years) {
     const until = c.limitation?.until_approx ? `，约至 ${c.limitation.until_approx}` : "";
     parts.push(el("p", { text: `追诉期限：${c.limitation_years} 年${until}。` }));
