@@ -78,12 +78,12 @@ def test_the_estimate_sits_on_the_statutory_range_with_the_real_cases(make_conte
             apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
             assert apart, (a, b)
     # the steps and caveats are folded like the other reasoning
-    assert page.locator(".sentence-chart details.calc-reasoning").get_attribute("open") is None
+    assert page.locator(".sentence-chart details.sc-steps").get_attribute("open") is None
     # print keeps the chart, with its colours, and the steps stay folded away
     page.emulate_media(media="print")
     assert chart.is_visible()
     assert page.locator(".sentence-chart .sc-estimate").first.is_visible()
-    assert not page.locator(".sentence-chart details.calc-reasoning").first.is_visible()
+    assert not page.locator(".sentence-chart details.sc-steps").first.is_visible()
     adjust = page.evaluate("() => getComputedStyle(document.querySelector('.sc-estimate')).printColorAdjust")
     assert adjust == "exact"
 

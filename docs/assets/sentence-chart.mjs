@@ -84,10 +84,10 @@ function oneChart(e) {
     el("p", { class: "sc-print-key", text: printKey }));
   const notes = [...(e.caveats || [])];
   if (notes.length || (e.steps || []).length) {
-    const details = el("details", { class: "calc-reasoning sc-steps" }, el("summary", { text: `估算步骤与注意（${(e.steps || []).length} 步）` }));
-    const ol = el("ol", { class: "calc-steps" });
+    const details = el("details", { class: "sc-steps" }, el("summary", { text: `估算步骤与注意（${(e.steps || []).length} 步）` }));
+    const ol = el("ol", { class: "sc-step-list" });
     for (const s of e.steps || []) ol.append(el("li", { text: s.text }));
-    const ul = el("ul", { class: "calc-warnings" });
+    const ul = el("ul", { class: "sc-caveats" });
     for (const c of notes) ul.append(el("li", { text: c }));
     details.append(ol, ul);
     fig.append(details);
