@@ -683,6 +683,12 @@ def data_text(tier: str) -> str:
 
 
 def _reference_cases(tier: str) -> list[dict[str, Any]]:
+    """The calibration cases of ``tier`` for the chart (fresh dicts: the result is the caller's)."""
+    return [dict(c) for c in _reference_cases_cached(tier)]
+
+
+@cache
+def _reference_cases_cached(tier: str) -> tuple[dict[str, Any], ...]:
     rs = load()
     titles = {c["id"]: c for c in rs.cases}
     out = []
@@ -693,7 +699,7 @@ def _reference_cases(tier: str) -> list[dict[str, Any]]:
         out.append({"id": c["id"], "title": base.get("title", ""), "amount_yuan": f"{Decimal(c['facts']['amount']):.2f}",
                     "months": int(c["actual_months"]), "suspended": bool(c["suspended"]), "outcome": c["actual_text"],
                     "facts": c["facts_text"]})
-    return out
+    return tuple(out)
 
 
 # ---- the public entry ------------------------------------------------------------------------------------
