@@ -157,6 +157,7 @@ def render_text(r: dict[str, Any]) -> str:
         lines.append(f"　追诉期限：{c['limitation_years']} 年")
     if c["non_prosecution_possible"]:
         lines.append("　诈骗案件解释第三条：可能不起诉或者免予刑事处罚（需认罪、悔罪）")
+    lines += _estimate_lines(c.get("sentence_estimate") or [], refs)
     applies = {True: "适用", False: "不适用（可能构成犯罪）", "conditional": "如不作为犯罪追究，则适用"}[a["applies"]]
     if a["discovery_period"].get("expired") and "none" in c["possible_tiers"]:
         applies = "不适用（六个月内没有被公安机关发现，不再处罚）"
@@ -183,6 +184,19 @@ def render_text(r: dict[str, Any]) -> str:
             lines.append(f"- {sc['id']} {sc['title']}：{sc['amount_text']}；{sc['outcome']}")
     lines += ["", r["disclaimer"]]
     return "\n".join(lines)
+
+
+def _estimate_lines(items: list[dict[str, Any]], refs: Any) -> list[str]:
+    """The sentence estimate (issue 14): range, probation, fine alone, steps and caveats."""
+    conf = {"VERIFIED": "已核对原文", "PARTIAL": "部分核对（待核实）", "REPORTED": "二手来源（待核实）"}
+    out: list[str] = []
+    for e in items:
+        out.append(f"　量刑估算（{e['tier_label']}）：约 {e['months_text']}（{e['months'][0]}-{e['months'][1]} 个月；"
+                   f"可信度：{conf.get(e['confidence'], e['confidence'])}）；"
+                   f"{'可能缓刑' if e['probation_possible'] else '不可能缓刑'}；{'可以单处罚金' if e['fine_alone_possible'] else '不能单处罚金'}")
+        out += [f"　　{i}. {s['text']}{refs(s['citations'])}" for i, s in enumerate(e["steps"], 1)]
+        out += [f"　　! {t}" for t in e["caveats"]]
+    return out
 
 
 def cmd_classify(argv: list[str], stdin: TextIO, stdout: TextIO) -> int:
@@ -244,7 +258,9 @@ def compact(r: Any) -> dict[str, Any]:
     return {
         "amount_yuan": r.amount_yuan,
         "criminal": {"tier": c.tier, "possible_tiers": c.possible_tiers, "thresholds_yuan": c.thresholds_yuan,
-                     "limitation_years": c.limitation_years, "non_prosecution_possible": c.non_prosecution_possible},
+                     "limitation_years": c.limitation_years, "non_prosecution_possible": c.non_prosecution_possible,
+                     "sentence_estimate": [{k: e[k] for k in ("tier", "months", "probation_possible", "fine_alone_possible", "confidence")}
+                                           for e in c.sentence_estimate]},
         "administrative": {"applies": a.applies, "law_version": a.law_version, "article": a.article,
                            "detention_days": a.detention_days, "fine_max_yuan": a.fine_max_yuan},
         "warnings": [w.code for w in r.warnings],

@@ -89,8 +89,8 @@ class CriminalResult:
     pending_verification: bool
     what_changes: list[str]
     citations: list[str]
-    # filled by calculators/sentencing.py (a range, never one number); None until it is built
-    sentence_estimate: dict[str, Any] | None = None
+    # issue 14: one estimate per possible tier (calculators/criminal/sentencing.py); empty when tier is "none"
+    sentence_estimate: list[dict[str, Any]] = field(default_factory=list)
     # where REPORTED figures name a tier the national range leaves open: that tier (待核实)
     likely_tier: str | None = None
     # ordinary 诈骗 or possibly 电信网络诈骗 (criminal/characterisation.py)

@@ -45,6 +45,7 @@ RULE_FILES: tuple[str, ...] = (
     "civil.toml",
     "circumstances.toml",
     "cases.toml",
+    "criminal/sentencing.toml",   # read by calculators/criminal/sentencing.py; hashed here so rules_version covers it
 )
 
 

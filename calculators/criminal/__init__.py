@@ -31,6 +31,7 @@ from . import (
     circumstances,
     leniency,
     penalty,
+    sentencing,
     time_effect,
 )
 from .amounts import Basis, Mode
@@ -93,9 +94,11 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CriminalResult:
     close_rel = leniency.close_relative(rs, facts, trail)
     penalty.explain_probation(rs, pen, trail)
 
-    # 6. sentence estimate: calculators/sentencing.py (not built here) takes plain values — amount,
-    #    province code, region, possible tiers, thresholds, circumstances — and fills `sentence_estimate`.
-    sentence_estimate = None
+    # 6. the sentence estimate (量刑指导意见 and 刑法第十七、二十三、六十三至七十四条): one cited range per
+    #    possible tier (sentencing.py, data in rules/criminal/sentencing.toml)
+    sentence_estimate = sentencing.estimate(
+        facts.amount, crime_tiers, province.code if province else None, region.code if region else None,
+        list(facts.circumstances), facts.refund_obtained, act_date=facts.act_date, decision_date=facts.decision_date, rs=rs)
 
     used = b_act if b_act.mode is Mode.EXACT else (b_dec if b_dec.mode is Mode.EXACT else None)
     codes = {w.code for w in trail.warnings}

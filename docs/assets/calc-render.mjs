@@ -5,6 +5,7 @@
 // Every text from the input or the engine goes in as text (el() / textContent), never as HTML.
 import { el, todayISO } from "./dom.mjs";
 import { yuan } from "./calc-state.mjs";
+import { sentenceChart } from "./sentence-chart.mjs";
 
 /** @typedef {import("./result-types.mjs").Result} Result */
 /** @typedef {import("./calc-state.mjs").FormState} FormState */
@@ -194,6 +195,9 @@ function summaryCriminal(r, seen) {
   }
   const sentence = textOf(c.sentence);
   if (sentence && tier !== "none") parts.push(p(`法定刑：${sentence}`));
+  // the sentence estimate on a months scale, with the statutory range and real outcomes (null for "none")
+  const chart = sentenceChart(c.sentence_estimate);
+  if (chart) parts.push(chart);
   if (c.limitation_years) {
     const until = c.limitation?.until_approx ? `，约至 ${c.limitation.until_approx}` : "";
     parts.push(p(`追诉时效：${c.limitation_years} 年${until}。`));
