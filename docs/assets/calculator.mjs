@@ -1,6 +1,7 @@
 // The calculator page (/calculator/): form <-> URL <-> Python worker <-> result panel.
 // Every text from the input or the engine is rendered with textContent / createElement, never innerHTML.
 import { call, onProgress, PythonError } from "./pyclient.mjs";
+import { loadingNote } from "./loading.mjs";
 import { el, todayISO } from "./dom.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
@@ -624,22 +625,22 @@ $("calc-copy").addEventListener("click", async () => {
 const slow = setTimeout(() => {
   if (resultBox.dataset.state === "loading") statusText.textContent += "（网络较慢时首次加载可能需要一两分钟，请稍候）";
 }, 15000);
+// the loading state next to the amount field and in the sticky bar (loading.mjs), with a retry
+loadingNote(fields.amount, { what: "计算器", onRetry: () => compute(), onText: (text, st) => {
+  if (!st.ready && resultBox.dataset.state !== "done") [mini.hidden, miniText.textContent] = [false, text];
+} });
 onProgress((st) => {
   if (st.ready || st.failed) clearTimeout(slow);
-  if (!st.ready && resultBox.dataset.state === "loading") {
-    mini.hidden = false;
-    miniText.textContent = st.failed ? "计算器无法启动" : "计算器加载中……";
-  }
-  const steps = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
+  $("calc-status").classList.toggle("calc-failed", !!st.failed);
+  const steps = { starting: 0, runtime: 1, python: 2, import: 3, ready: 4 };
   progressBar.value = steps[st.stage] ?? 0;
   statusText.textContent = st.detail;
   const box = $("calc-status");
   if (st.ready) {
     box.hidden = true;
-  } else if (st.failed) {
+  } else {
     box.hidden = false;
-    box.classList.add("calc-failed");
-    progressBar.hidden = true;
+    progressBar.hidden = !!st.failed;
   }
 });
 

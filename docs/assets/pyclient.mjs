@@ -152,6 +152,7 @@ export function startPython() {
     worker.onmessage = (event) => {
       const msg = event.data || {};
       if (msg.type === "progress") {
+        if (state.failed) return; // a late report of a start that has failed
         const patch = { stage: msg.stage, detail: msg.detail || state.detail };
         if (typeof msg.loaded === "number") Object.assign(patch, { loaded: msg.loaded, total: msg.total });
         emit(patch);

@@ -107,6 +107,9 @@ fault.catch(() => {});
 function failStart(err) {
   if (faultReject) faultReject(err);
 }
+fault.catch(() => {
+  startFailed = true;
+});
 
 // which step a URL belongs to (only the start's own downloads are tracked)
 function stepOf(url) {
@@ -129,7 +132,9 @@ function expectedWire(name) {
   const size = RUNTIME_SIZES[name];
   return size ? size[1] || size[0] : 0;
 }
+let startFailed = false;
 function postProgress(force) {
+  if (startFailed) return;
   const now = performance.now();
   if (!force && now - lastPost < 200) return;
   lastPost = now;
@@ -534,6 +539,7 @@ if (ROLE === "snapshot") {
 
 const ready = ROLE === "python" ? boot() : new Promise(() => {});
 ready.catch((err) => {
+  startFailed = true;
   console.warn("python worker failed to start:", err && err.message);
   const known = err instanceof StartError;
   self.postMessage({
