@@ -3,7 +3,8 @@
 
     .venv/bin/python scripts/trace_stdlib.py --record      # 1. record the tools' calls from their tests
     .venv/bin/python scripts/trace_stdlib.py --trace       # 2. run everything in Pyodide, print the files
-    .venv/bin/python scripts/trace_stdlib.py --write       # 1 + 2, then rewrite site_hooks/stdlib_keep.txt
+    .venv/bin/python scripts/trace_stdlib.py --write       # 2, then rewrite site_hooks/stdlib_keep.txt
+                                                           # (add --record to record the calls again)
 
 What runs in Pyodide (Node 20 + node_modules/pyodide with the FULL stdlib): Pyodide's own start-up,
 unpacking both wheels, the memory-snapshot warm-up, every golden case (tests/cases) through
@@ -47,8 +48,9 @@ EXTRA_CODECS = ["aliases", "ascii", "latin_1", "utf_8", "utf_8_sig", "utf_16", "
                 "base64_codec"]
 # packages kept whole when any module of them is used (small; a code path not covered by a test may
 # import a sibling)
-WHOLE_PACKAGES = ["json", "re", "collections", "importlib", "email", "zoneinfo", "pathlib", "concurrent",
-                  "logging", "html", "urllib"]
+# (not email, importlib, logging, concurrent: 140 KB of the zip for modules no traced path imports; the
+# worker's fallback to the full stdlib covers a miss)
+WHOLE_PACKAGES = ["json", "re", "collections", "zoneinfo", "pathlib", "html", "urllib"]
 
 
 class Recorder:
@@ -253,7 +255,7 @@ def main() -> int:
     ap.add_argument("--trace", action="store_true")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    if args.record or args.write or not RECORDED.exists():
+    if args.record or not RECORDED.exists():
         recorded = record()
     else:
         recorded = json.loads(RECORDED.read_text("utf-8"))
