@@ -105,8 +105,16 @@ const fault = new Promise((_, reject) => {
 });
 fault.catch(() => {});
 function failStart(err) {
-  if (faultReject) faultReject(err);
+  if (faultReject) {
+    startFailed = true;
+    faultReject(err);
+  }
 }
+// once the start has failed (and said so), Pyodide's own rejected promises are expected: they must
+// not reach the page as an uncaught worker error on top of the message
+self.addEventListener("unhandledrejection", (event) => {
+  if (startFailed) event.preventDefault();
+});
 fault.catch(() => {
   startFailed = true;
 });
@@ -183,58 +191,46 @@ async function trackedFetch(input, init) {
   const wire = length || expectedWire(where.name) || raw;
   const entry = { loaded: 0, total: wire || (downloads.get(where.name) || {}).total || 0, done: false };
   downloads.set(where.name, entry);
+  // count the bytes on a clone and hand Pyodide the response itself: a constructed Response would
+  // lose its URL, and with it Chromium's cache of the compiled wasm for the next visit
   let decoded = 0;
-  const reader = response.body.getReader();
+  const reader = response.clone().body.getReader();
   let stallTimer = null;
-  const body = new ReadableStream({
-    start(controller) {
-      const arm = () => {
-        clearTimeout(stallTimer);
-        stallTimer = setTimeout(() => {
-          const err = new StartError(where.step, "timeout", "stalled");
-          reader.cancel().catch(() => {});
-          controller.error(err);
-          failStart(err);
-        }, STALL_MS);
-      };
-      arm();
-      const pump = () =>
-        reader.read().then(
-          ({ done, value }) => {
-            if (done) {
-              clearTimeout(stallTimer);
-              entry.loaded = entry.total;
-              entry.done = true;
-              if (stage === "runtime" && [...downloads.values()].every((d) => d.done)) {
-                progress("python", "正在启动 Python");
-              }
-              postProgress(true);
-              controller.close();
-              return;
-            }
-            decoded += value.byteLength;
-            entry.loaded = raw ? Math.min(wire, (decoded / raw) * wire) : Math.min(wire, decoded);
-            lastActivity = performance.now();
-            arm();
-            postProgress(false);
-            controller.enqueue(value);
-            pump();
-          },
-          (err) => {
-            clearTimeout(stallTimer);
-            const e = new StartError(where.step, "download", err && err.message);
-            controller.error(e);
-            failStart(e);
-          },
-        );
-      pump();
-    },
-    cancel() {
-      clearTimeout(stallTimer);
+  const arm = () => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => {
       reader.cancel().catch(() => {});
-    },
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      failStart(new StartError(where.step, "timeout", "stalled"));
+    }, STALL_MS);
+  };
+  const pump = () =>
+    reader.read().then(
+      ({ done, value }) => {
+        if (done) {
+          clearTimeout(stallTimer);
+          entry.loaded = entry.total;
+          entry.done = true;
+          if (stage === "runtime" && [...downloads.values()].every((d) => d.done)) {
+            progress("python", "正在启动 Python");
+          }
+          postProgress(true);
+          return;
+        }
+        decoded += value.byteLength;
+        entry.loaded = raw ? Math.min(wire, (decoded / raw) * wire) : Math.min(wire, decoded);
+        lastActivity = performance.now();
+        arm();
+        postProgress(false);
+        pump();
+      },
+      (err) => {
+        clearTimeout(stallTimer);
+        failStart(new StartError(where.step, "download", err && err.message));
+      },
+    );
+  arm();
+  pump();
+  return response;
 }
 self.fetch = trackedFetch; // Pyodide fetches the wasm, the stdlib and the lock file through it
 
