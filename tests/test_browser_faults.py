@@ -222,6 +222,7 @@ def test_loading_state_next_to_the_amount_field_and_in_the_sticky_bar_on_a_slow_
         return { gap: n.top - a.bottom, inView: n.bottom <= innerHeight };
       }""")
     assert 0 <= box["gap"] < 80 and box["inView"], box
+    assert page.is_hidden(".py-loading .py-retry")  # no retry button while all is well
     page.wait_for_function("() => /MB/.test(document.querySelector('#calc-mini-text')?.textContent || '')", timeout=30_000)
     assert page.is_visible("#calc-mini")
     # after a while the time left appears (the connection is slow)

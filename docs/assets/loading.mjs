@@ -79,7 +79,11 @@ export function loadingNote(anchor, { what = "计算器", onText = null, onRetry
   // one button, shown after a failure (re-creating it on every render would swallow a click: focusing
   // it wakes the note, which renders again)
   const again = retryButton(onRetry);
-  again.hidden = true;
+  const showAgain = (on) => {
+    again.hidden = !on;
+    again.style.display = on ? "" : "none"; // Material's .md-button sets display, [hidden] alone is not enough
+  };
+  showAgain(false);
   note.append(text, " ", again);
   anchor.after(note);
   let wanted = showNow;
@@ -90,7 +94,7 @@ export function loadingNote(anchor, { what = "计算器", onText = null, onRetry
     text.textContent = d.text;
     note.classList.toggle("py-loading-failed", !!st.failed);
     note.style.color = st.failed ? "#c62828" : "";
-    again.hidden = !(st.failed && st.retry);
+    showAgain(!!(st.failed && st.retry));
     note.hidden = st.ready || !(wanted || st.failed);
     note.dataset.stage = st.stage;
     onText?.(d.short, st);
