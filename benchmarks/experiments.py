@@ -79,7 +79,7 @@ MAKE_SNAPSHOT_NODE = r"""
 import { loadPyodide } from "%(dir)spyodide.mjs";
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-const py = await loadPyodide({ indexURL: "%(dir)s", packageBaseUrl: "%(dir)s", _makeSnapshot: true });
+const py = await loadPyodide({ indexURL: "%(dir)s", packageBaseUrl: "%(dir)s", stdLibURL: "%(dir)spython_stdlib.min.zip", _makeSnapshot: true });
 %(prepare)s
 const snap = py.makeMemorySnapshot();
 writeFileSync("%(out)s", gzipSync(snap, { level: 6 }));
@@ -120,8 +120,8 @@ def snapshot_build(site: Path, prepare: str = "") -> None:
         raise PatchError("snapshot not made: " + proc.stderr[-500:])
     worker = site / "assets" / "pyworker.mjs"
     # the page worker's normal start (the background snapshot worker of the product is left alone)
-    _sub(worker, "if (!pyodide) pyodide = await loadPyodide(pyodideOptions());",
-         "if (!pyodide) pyodide = await __bootFromBuildSnapshot(loadPyodide, pyodideOptions());")
+    _sub(worker, "if (!pyodide) pyodide = await loadPyodide(pyodideOptions())",
+         "if (!pyodide) pyodide = await __bootFromBuildSnapshot(loadPyodide, pyodideOptions())")
     # right after the PYODIDE_DIR constant, so the snapshot download starts with the worker
     _sub(worker, r"(const PYODIDE_DIR = [^\n]*\n)", lambda m: m.group(1) + SNAPSHOT_BUILD_JS, regex=True)
 

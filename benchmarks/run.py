@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engine as engine_bench
+from . import network as network_bench
 from .browser import Browser, Visit, is_pyodide_request, stats
 from .server import StaticServer
 
@@ -416,8 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warm-changes", type=int, default=50)
     ap.add_argument("--engine-reps", type=int, default=20, help="classify calls per golden case")
     ap.add_argument("--batch-rows", type=int, default=100_000)
-    ap.add_argument("--only", default="floor,cold,warm,repeat,content,engine,build",
-                    help="comma list of: floor,cold,warm,repeat,content,engine,build")
+    ap.add_argument("--only", default="floor,cold,warm,repeat,content,engine,build,network",
+                    help="comma list of: floor,cold,warm,repeat,content,engine,build,network")
+    ap.add_argument("--network-reps", type=int, default=2, help="repetitions of each throttled phone visit")
+    ap.add_argument("--profiles", default="slow4g,4g", help="network profiles (benchmarks/network.py)")
     ap.add_argument("--cache", default="short", choices=["short", "revalidate", "immutable"],
                     help="Cache-Control policy of the server (see benchmarks/server.py)")
     ap.add_argument("--latency-ms", type=float, default=0.0,
@@ -454,9 +457,27 @@ def main(argv: list[str] | None = None) -> int:
     if "engine" in only:
         log("engine alone (CPython, Pyodide in Node, batch) ...")
         eng = engine_bench.run_all(site, reps=args.engine_reps, batch_rows=args.batch_rows)
+    net = None
+    if "network" in only:
+        log("throttled phone visits (calculator link vs stock Pyodide boot) ...")
+        net = network_bench.run(site, args.network_reps, [p for p in args.profiles.split(",") if p], log,
+                                worker_csp())
     s = summarize(b, eng, build)
     print(table(s, eng))
-    for e in b.get("errors", []):
+    if net:
+        print("\nphone (390x844), throttled, gzip, medians (benchmarks/network.py):")
+        print("\n".join(network_bench.lines(net)))
+        for name, p in net["profiles"].items():
+            if name == "slow4g":
+                c = p["summary"]["calc"]
+                first = min(v for v in (c["feedback_ms"], c["provisional_ms"]) if v is not None) if (
+                    c["feedback_ms"] is not None or c["provisional_ms"] is not None) else None
+                for label, value, limit in (("first useful content <= 3 s", first, 3000),
+                                            ("answer <= 0.80 x stock", p["summary"]["answer_vs_stock"], 0.80),
+                                            ("bytes to answer <= 5.0 MB", c["bytes_to_answer"], 5.0e6)):
+                    verdict = "n/a" if value is None else ("PASS" if value <= limit else "FAIL")
+                    print(f"  {verdict:4}  slow 4G: {label}")
+    for e in b.get("errors", []) + (net or {}).get("errors", []):
         print("ERROR:", e)
     result = {
         "label": args.label,
@@ -465,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": s,
         "build": build,
         "engine": eng,
+        "network": net,
         "browser": {k: ([x.to_dict() if isinstance(x, Visit) else x for x in v] if isinstance(v, list) else v)
                     for k, v in b.items()},
     }
@@ -474,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         shutil.copyfile(out, RESULTS / "latest.json")
     print(f"\nJSON: {out}")
-    return 1 if b.get("errors") else 0
+    return 1 if b.get("errors") or (net or {}).get("errors") else 0
 
 
 if __name__ == "__main__":

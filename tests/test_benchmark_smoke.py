@@ -222,3 +222,27 @@ def test_every_experiment_still_patches_the_built_site(name: str, tmp_path: Path
     assert changed, f"{name} changed nothing"
     # the built site itself is never edited
     assert not list(site.rglob("snapshot.bin.gz"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (PYODIDE / "pyodide.asm.wasm").is_file(), reason="npm ci not run")
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
+def test_a_throttled_phone_visit_of_the_stock_boot_is_really_throttled(tmp_path: Path) -> None:
+    from benchmarks import network
+    from benchmarks.browser import Browser
+    from benchmarks.run import PAGES
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>x</title>", "utf-8")
+    mbit = 24e6
+    profile = {"latency": 40, "downloadThroughput": mbit / 8, "uploadThroughput": mbit / 8}
+    with StaticServer(site, mounts={"__bench__": PAGES, "__stock__": PYODIDE}) as srv, Browser() as br:
+        v = network.visit(br, srv, srv.url + "__bench__/floor.html?pyodide=/__stock__/", profile)
+    assert v["error"] is None
+    assert v["feedback_ms"] is None  # the floor page shows no loading feedback
+    assert v["bytes_to_answer"] > 5e6  # the stock runtime, gzip (the stdlib zip as it is)
+    paths = {r["path"].split("?")[0] for r in v["requests"]}
+    assert {"/__stock__/pyodide.asm.wasm", "/__stock__/python_stdlib.zip"} <= paths
+    # the download cannot have been faster than the emulated link
+    assert v["answer_ms"] >= 0.9 * v["bytes_to_answer"] * 8 / mbit * 1000

@@ -3,6 +3,7 @@
 // the rendering in calc-render.mjs. Every text from the input or the engine is rendered with
 // textContent / createElement, never innerHTML.
 import { call, onProgress, PythonError } from "./pyclient.mjs";
+import { loadingNote } from "./loading.mjs";
 import { el, todayISO } from "./dom.mjs";
 import { addVersion, checkVersion, readable } from "./share-version.mjs";
 import "./print-ready.mjs";
@@ -366,24 +367,26 @@ $("calc-copy").addEventListener("click", async () => {
 const slow = setTimeout(() => {
   if (resultBox.dataset.state === "loading") statusText.textContent += "（网络较慢时首次加载可能需要一两分钟，请稍候）";
 }, 15000);
+// the loading state next to the amount field and in the sticky bar (loading.mjs), with a retry
+loadingNote(fields.amount, { what: "计算器", onRetry: () => compute(), onText: (text, st) => {
+  if (st.ready || resultBox.dataset.state === "done") return;
+  // the provisional tier (if any) stays in the sticky bar, with the loading state beside it
+  const pt = resultBox.dataset.provisionalTier;
+  [mini.hidden, miniText.textContent] = [false, pt ? `初步：${TIER_HEADLINE[pt]}（${text}）` : text];
+} });
 onProgress((st) => {
   if (st.ready || st.failed) clearTimeout(slow);
   if (st.ready) python.ready = true;
-  if (!st.ready && resultBox.dataset.state === "loading") {
-    mini.hidden = false;
-    const pt = resultBox.dataset.provisionalTier;
-    miniText.textContent = st.failed ? "计算器无法启动" : pt ? `初步：${TIER_HEADLINE[pt]}（完整分析加载中）` : "计算器加载中……";
-  }
-  const steps = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
+  $("calc-status").classList.toggle("calc-failed", !!st.failed);
+  const steps = { starting: 0, runtime: 1, python: 2, import: 3, ready: 4 };
   progressBar.value = steps[st.stage] ?? 0;
   statusText.textContent = st.detail;
   const box = $("calc-status");
   if (st.ready) {
     box.hidden = true;
-  } else if (st.failed) {
+  } else {
     box.hidden = false;
-    box.classList.add("calc-failed");
-    progressBar.hidden = true;
+    progressBar.hidden = !!st.failed;
   }
 });
 

@@ -20,7 +20,7 @@ const PASS_THROUGH = ["province", "region", "decision", "c", "tier"];
 const carried = {};
 let current = "appeal";
 
-bindStatus($("docs-status"), $("docs-progress"), result);
+bindStatus($("docs-status"), $("docs-progress"), result, "文书起草程序");
 
 function payload() {
   const p = { today: todayISO() };

@@ -17,7 +17,7 @@ const general = $("err-general");
 const runButton = $("photo-run");
 const printButton = $("photo-print");
 
-bindStatus($("photo-status"), $("photo-progress"), result);
+bindStatus($("photo-status"), $("photo-progress"), result, "照片检查程序");
 
 class InputError extends Error {
   constructor(field, message) {

@@ -7,8 +7,14 @@
 //
 // startPython(): idempotent; importing this module already calls it, so the worker starts loading
 //   Pyodide as soon as a page imports the client. Returns a promise of the "ready" message.
-// onProgress(cb): cb({stage, detail, ready, failed, version, timings}) on every state change, and
-//   at once with the current state. stage: "runtime" | "package" | "import" | "ready" | "failed".
+// onProgress(cb): cb({stage, detail, ready, failed, retry, step, loaded, total, started, version,
+//   timings}) on every state change, and at once with the current state. stage: "starting" |
+//   "runtime" (downloading) | "python" (starting Python) | "import" | "ready" | "failed". loaded /
+//   total: bytes of the start's downloads on the wire so far / expected (estimated while a compressed
+//   body arrives); started: performance.now() when this worker started (for a speed estimate).
+//   On "failed", retry is true when retry() may help, step names the step that failed.
+// retry(): after a failure, end the worker and start a fresh one (what already arrived is in the
+//   HTTP cache); resolves like startPython().
 // call(fn, payload, blobs?): fn is a name of the Python registry (calculators/browser.py:
 //   classify, photo, deadlines, fees, platform, documents); payload a JSON-able object; blobs an
 //   optional array of ArrayBuffer / typed arrays (ArrayBuffers are transferred: do not reuse them).
@@ -21,7 +27,7 @@
 //                  (the string calculators.browser.dispatch returns, parsed once here)
 //                  | {id, ok: false, error: {field, message}} (the worker could not run the request)
 //   worker -> page {type: "progress", stage, detail} ... {type: "ready", version, snapshot, timings}
-//                  | {type: "failed", error: {field, message}}
+//                  | {type: "failed", error: {field, message, step, kind, retry}}
 //
 // Memory snapshot (repeat visits start from a warm Python instead of booting it; pyworker.mjs):
 //   when the worker booted without one (ready.snapshot "none"), this module starts a second,
@@ -57,7 +63,12 @@ let answered = false;
 let nextId = 1;
 const pending = new Map();
 const listeners = new Set();
-let state = { stage: "starting", detail: "正在启动计算器", ready: false, failed: false };
+const INITIAL = { stage: "starting", detail: "正在启动计算器", ready: false, failed: false, retry: false, loaded: 0, total: 0 };
+let state = { ...INITIAL, started: now() };
+
+function now() {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
 
 function emit(patch) {
   state = { ...state, ...patch };
@@ -134,18 +145,21 @@ export function startPython() {
     try {
       worker = new Worker(new URL("./pyworker.mjs", import.meta.url), { type: "module", name: "python" });
     } catch (err) {
-      emit({ stage: "failed", failed: true, detail: "此浏览器不支持模块化 Web Worker，计算器无法运行。" });
+      emit({ stage: "failed", failed: true, retry: false, detail: "此浏览器不支持模块化 Web Worker，计算器无法运行。" });
       reject(new PythonError(null, state.detail));
       return;
     }
     worker.onmessage = (event) => {
       const msg = event.data || {};
       if (msg.type === "progress") {
-        emit({ stage: msg.stage, detail: msg.detail });
+        if (state.failed) return; // a late report of a start that has failed
+        const patch = { stage: msg.stage, detail: msg.detail || state.detail };
+        if (typeof msg.loaded === "number") Object.assign(patch, { loaded: msg.loaded, total: msg.total });
+        emit(patch);
       } else if (msg.type === "ready") {
         emit({ stage: "ready", detail: "计算器已就绪", ready: true, version: msg.version, timings: msg.timings });
         try {
-          document.documentElement.dataset.pythonTimings = JSON.stringify({ ...msg.timings, snapshot: msg.snapshot });
+          document.documentElement.dataset.pythonTimings = JSON.stringify({ ...msg.timings, snapshot: msg.snapshot, stdlib: msg.stdlib });
         } catch {
           // no document
         }
@@ -154,7 +168,7 @@ export function startPython() {
         else setSnapshotState("pending");
         resolve(msg);
       } else if (msg.type === "failed") {
-        emit({ stage: "failed", failed: true, detail: msg.error.message });
+        emit({ stage: "failed", failed: true, detail: msg.error.message, retry: msg.error.retry !== false, step: msg.error.step || null });
         setSnapshotState("failed");
         reject(new PythonError(null, msg.error.message));
       } else if (msg.id !== undefined && pending.has(msg.id)) {
@@ -179,8 +193,8 @@ export function startPython() {
     };
     worker.onerror = (event) => {
       event.preventDefault?.();
-      const message = "计算器加载失败（网络中断或浏览器不支持）。请刷新页面重试。";
-      emit({ stage: "failed", failed: true, detail: message });
+      const message = "计算器加载失败（网络中断或浏览器不支持）。请检查网络后点“重试”。";
+      emit({ stage: "failed", failed: true, retry: true, step: "runtime", detail: message });
       if (snapshotState === null || snapshotState === "pending") setSnapshotState("failed");
       for (const { reject: ko } of pending.values()) ko(new PythonError(null, message));
       pending.clear();
@@ -189,6 +203,20 @@ export function startPython() {
   });
   readyPromise.catch(() => {});
   return readyPromise;
+}
+
+export function retry() {
+  if (readyPromise && !state.failed) return readyPromise;
+  try {
+    worker?.terminate();
+  } catch {
+    // already gone
+  }
+  worker = null;
+  readyPromise = null;
+  if (snapshotState === "failed" && !snapshotStarted) snapshotState = null;
+  emit({ ...INITIAL, started: now(), step: null });
+  return startPython();
 }
 
 export function onProgress(cb) {

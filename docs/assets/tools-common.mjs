@@ -1,6 +1,7 @@
 // Shared helpers of the merchant tool pages (deadlines, fees, platform, documents).
 // Everything is rendered with createElement / textContent, never innerHTML built from input.
 import { onProgress } from "./pyclient.mjs";
+import { describeLoading, retryButton } from "./loading.mjs";
 import { el, todayISO } from "./dom.mjs";
 
 export { el, todayISO };
@@ -26,21 +27,26 @@ export function citeList(ids, citations) {
   return span;
 }
 
-// Loading state of the Python worker -> a status line and a progress bar.
-export function bindStatus(statusEl, progressEl, resultEl) {
-  const order = { starting: 0, runtime: 1, package: 2, import: 3, ready: 4 };
+// Loading state of the Python worker -> a status line and a progress bar; `what` says what the page
+// loads in its own words (loading.mjs: MB so far of the total, time left on a slow connection, a
+// retry button after a failure).
+export function bindStatus(statusEl, progressEl, resultEl, what = "计算器") {
+  const order = { starting: 0, runtime: 1, python: 2, import: 3, ready: 4 };
   onProgress((s) => {
+    const box = statusEl.parentElement;
+    box?.classList.toggle("calc-failed", !!s.failed);
     if (s.failed) {
-      statusEl.textContent = s.detail || "计算器加载失败。";
-      statusEl.parentElement?.classList.add("calc-failed");
+      statusEl.textContent = s.detail || `${what}加载失败。`;
+      if (s.retry) statusEl.append(" ", retryButton(() => resultEl?.removeAttribute("data-state")));
       resultEl?.setAttribute("data-state", "failed");
       return;
     }
     if (s.ready) {
-      statusEl.parentElement.hidden = true;
+      box.hidden = true;
       return;
     }
-    statusEl.textContent = `${s.detail || "正在加载"}……（首次打开需要下载计算组件，之后可离线使用）`;
+    box.hidden = false;
+    statusEl.textContent = describeLoading(s, what).text;
     if (progressEl) progressEl.value = order[s.stage] ?? 0;
   });
 }
