@@ -14,8 +14,10 @@ Two wheels (issue 7, measured in benchmarks/README.md): the **core** wheel holds
 calculator's first answer downloads about half the bytes; the **tools** wheel (distribution
 ``calculators_tools``) holds ``calculators/toolkit/``, its own rule data (``TOOLS_RULES``) and the
 command line (``cli.py``, ``__main__.py``). The worker unpacks it into the same ``site-packages`` on
-the first call of a tool. Both wheels together are exactly the package; ``manifest.json`` describes
-the core wheel at its top level (unchanged shape) and the tools wheel under ``"tools"``.
+the first call of a tool. Both wheels together are the package less ``BROWSER_EXCLUDED`` (the pure-Python
+pixel decoders, which only the command line uses: the photo page decodes with the browser's own
+decoder, issue 11); ``part="all"`` is the whole package. ``manifest.json`` describes the core wheel at
+its top level (unchanged shape) and the tools wheel under ``"tools"``.
 """
 
 from __future__ import annotations
@@ -62,13 +64,19 @@ TOOLS_FILES = {"calculators/cli.py", "calculators/__main__.py",
                "calculators/rules/deadlines.toml"}
 
 
+# never shipped to the browser: the photo page decodes pixels with createImageBitmap/canvas and sends
+# RGBA; the browser path (calculators.toolkit.photo.browser_entry, metadata.py) walks the file structure
+# with containers.py only. These stay in the package for the command line (and in part="all").
+BROWSER_EXCLUDED = {"calculators/toolkit/photo/png.py", "calculators/toolkit/photo/jpeg.py"}
+
+
 def is_tools_file(rel: str) -> bool:
     return rel.startswith(TOOLS_PREFIXES) or rel in TOOLS_FILES
 
 
 def package_files(root: Path = ROOT, part: str = "all") -> list[Path]:
     """The files that go into the wheel, sorted (relative to ``root``); ``part`` is ``"core"``,
-    ``"tools"`` or ``"all"`` (the whole package)."""
+    ``"tools"`` (less ``BROWSER_EXCLUDED``) or ``"all"`` (the whole package)."""
     if part not in {"core", "tools", "all"}:
         raise ValueError(part)
     pkg = root / PACKAGE
@@ -80,6 +88,8 @@ def package_files(root: Path = ROOT, part: str = "all") -> list[Path]:
         if path.suffix not in INCLUDE_SUFFIXES:
             continue
         tools = is_tools_file(rel.as_posix())
+        if part != "all" and rel.as_posix() in BROWSER_EXCLUDED:
+            continue
         if part == "all" or (part == "tools") == tools:
             files.append(rel)
     return files

@@ -150,3 +150,63 @@ def test_phone_comparison_is_readable(browser, server, files, tmp_path):
     pg.screenshot(path=str(tmp_path / "photo-phone.png"), full_page=True)
     ctx.close()
     watch.check()
+
+
+def test_page_cancels_a_long_analysis_and_runs_the_next(page, files):
+    """Issue 15: while checking, the page says which step it is on and offers 取消; cancelling during
+    the analysis ends the busy Python worker (it cannot be interrupted) and a fresh one answers the
+    next check."""
+    page.wait_for_function("() => document.documentElement.dataset.pythonTimings !== undefined")  # first worker ready
+    python = [w for w in page.workers if "pyworker" in w.url]
+    assert python, [w.url for w in page.workers]
+    closed = []
+    for w in python:
+        w.on("close", lambda w: closed.append(w))
+    assert not page.locator("#photo-cancel").is_visible()
+    # twelve references: the longest analysis the page allows
+    page.set_input_files("#f-claim", files=[_file("claim.jpg", files["claim"])])
+    page.set_input_files("#f-reference", files=[_file(f"mine{i}.jpg", files["ref"]) for i in range(12)])
+    page.click("#photo-run")
+    page.wait_for_selector('#photo-result[data-stage="analyse"]')
+    step = page.inner_text("#photo-step")
+    assert "第 2 步" in step and "12 张" in step, step
+    assert page.locator("#photo-cancel").is_visible()
+    page.wait_for_timeout(500)  # Python is busy with the request by now
+    assert page.get_attribute("#photo-result", "data-state") == "working"
+    page.click("#photo-cancel")
+    page.wait_for_selector('#photo-result[data-state="cancelled"]', timeout=3000)
+    assert "已取消" in page.inner_text("#photo-output")
+    assert not page.locator("#photo-cancel").is_visible()
+    assert page.locator("#photo-output canvas").count() == 0
+    # a worker never ends by itself: only terminate() closes it (Chromium reports the close of a worker
+    # busy in WebAssembly a second or two later)
+    for _ in range(100):
+        if closed:
+            break
+        page.wait_for_timeout(100)
+    assert closed, "the busy Python worker was not ended"
+    # the next check runs in a fresh worker and gives a result
+    page.set_input_files("#f-reference", files=[_file("mine.jpg", files["ref"])])
+    page.click("#photo-run")
+    page.wait_for_selector('#photo-result[data-state="done"]')
+    assert page.get_attribute("#photo-output", "data-reuse") == "true"
+    assert [w for w in page.workers if "pyworker" in w.url and w not in python]
+
+
+def test_page_says_each_step_while_reading(page, files):
+    page.set_input_files("#f-claim", files=[_file("claim.jpg", files["claim"])])
+    page.set_input_files("#f-reference", files=[_file("mine.jpg", files["ref"]), _file("other.png", files["other"], "image/png")])
+    steps = page.evaluate_handle("""() => {
+        const seen = [];
+        new MutationObserver(() => {
+            const s = document.querySelector('#photo-step');
+            if (s && seen[seen.length - 1] !== s.textContent) seen.push(s.textContent);
+        }).observe(document.querySelector('#photo-output'), {childList: true, subtree: true, characterData: true});
+        return seen; }""")
+    page.click("#photo-run")
+    page.wait_for_selector('#photo-result[data-state="done"]')
+    seen = steps.json_value()
+    assert any("第 1 步" in s and "第 1 张，共 3 张" in s for s in seen), seen
+    assert any("第 3 张，共 3 张" in s for s in seen), seen
+    assert any("第 2 步" in s and "2 张你的照片" in s for s in seen), seen
+    assert page.get_attribute("#photo-result", "data-stage") is None

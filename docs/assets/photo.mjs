@@ -1,7 +1,14 @@
 // The photo check page (/tools/photo/): decode the photos with the browser's canvas, send RGBA pixels
 // and the original file bytes to the Python worker (calculators.toolkit.photo.browser_entry), draw the
 // result. Nothing is uploaded: the files are read locally and the worker runs in this tab.
-import { call } from "./pyclient.mjs";
+//
+// While a check runs the page says in words which step it is on (reading photo i of n, then the
+// analysis in Python, with the seconds elapsed) and shows 取消. Cancelling while the photos are read
+// stops before the next one; cancelling during the analysis ends the Python worker (restartPython:
+// Python cannot be interrupted inside it) and starts a fresh one, so the next check runs at once.
+// State for tests: #photo-result[data-stage] = "read" | "analyse" while working; data-state
+// "cancelled" after a cancel.
+import { call, restartPython } from "./pyclient.mjs";
 import { el, bindStatus, clearErrors, showError, showFailure, notesList, citeList } from "./tools-common.mjs";
 
 const MAX_BYTES = 30 * 1024 * 1024; // same limit as the Python side
@@ -16,8 +23,40 @@ const result = $("photo-result");
 const general = $("err-general");
 const runButton = $("photo-run");
 const printButton = $("photo-print");
+const cancelButton = $("photo-cancel");
+const CANCELLED = "已取消检查。可以重新选择照片后再点“开始检查”。";
+let job = null; // the running check: { cancelled, stage, timer }
 
 bindStatus($("photo-status"), $("photo-progress"), result, "照片检查程序");
+
+class Cancelled extends Error {}
+
+function checkCancelled(current) {
+  if (current.cancelled) throw new Cancelled(CANCELLED);
+}
+
+// The step in words (announced: role=status) and the seconds elapsed (not announced every second).
+function showProgress(current, text) {
+  const started = performance.now();
+  const words = el("span", { id: "photo-step", text });
+  const clock = el("span", { class: "calc-muted", "aria-hidden": "true" });
+  const tick = () => {
+    const s = Math.floor((performance.now() - started) / 1000);
+    clock.textContent = s >= 1 ? ` 已用 ${s} 秒` : "";
+  };
+  clearInterval(current.timer);
+  current.timer = setInterval(tick, 1000);
+  output.replaceChildren(el("p", { class: "photo-progress", role: "status" }, words, clock),
+    el("p", { class: "calc-muted", text: "照片在你的设备上处理，不会上传。大照片、多张照片需要较长时间；可以随时点“取消”。" }));
+}
+
+function cancel() {
+  if (!job || job.cancelled) return;
+  job.cancelled = true;
+  cancelButton.disabled = true;
+  // Python runs synchronously in the worker: the only way to stop it is a fresh worker
+  if (job.stage === "analyse") restartPython(CANCELLED);
+}
 
 class InputError extends Error {
   constructor(field, message) {
@@ -213,26 +252,54 @@ async function run(event) {
     showError(form, { field: "claim", message: "请先选择买家的照片。" }, general);
     return;
   }
+  const current = { cancelled: false, stage: "read", timer: null };
+  job = current;
   runButton.disabled = true;
+  printButton.hidden = true;
+  cancelButton.hidden = false;
+  cancelButton.disabled = false;
   result.setAttribute("data-state", "working");
-  output.replaceChildren(el("p", { class: "calc-muted", text: "正在读取和分析照片……（在你的设备上进行，大照片需要几秒钟）" }));
+  const total = 1 + refFiles.length;
   try {
     if (refFiles.length > MAX_REFS) throw new InputError("reference", `你自己的照片最多选 ${MAX_REFS} 张。`);
+    result.dataset.stage = "read";
+    showProgress(current, `第 1 步，共 2 步：正在读取买家的照片（第 1 张，共 ${total} 张）……`);
     const claim = await decode(claimFile, "claim");
+    checkCancelled(current);
     const refs = [];
-    for (const f of refFiles) refs.push(await decode(f, "reference"));
+    for (const [i, f] of refFiles.entries()) {
+      showProgress(current, `第 1 步，共 2 步：正在读取你的照片（第 ${i + 2} 张，共 ${total} 张）……`);
+      refs.push(await decode(f, "reference"));
+      checkCancelled(current);
+    }
     const payload = { claim: claim.info, references: refs.map((x) => x.info) };
     const blobs = [claim.rgba.buffer, claim.bytes];
     for (const x of refs) blobs.push(x.rgba.buffer, x.bytes);
+    current.stage = "analyse";
+    result.dataset.stage = "analyse";
+    showProgress(current, refs.length
+      ? `第 2 步，共 2 步：正在比对 ${refs.length} 张你的照片、寻找改动区域、读取文件信息……`
+      : "第 2 步，共 2 步：正在读取文件信息……");
     const r = await call("photo", payload, blobs);
+    checkCancelled(current);
     render(r, claim);
   } catch (err) {
     printButton.hidden = true;
-    showFailure(output, result, form, { field: err?.field ?? null, message: err?.message || "检查失败，请换一张图片重试。" }, general);
+    if (current.cancelled) {
+      output.replaceChildren(el("p", { id: "photo-cancelled", role: "status", text: CANCELLED }));
+      result.setAttribute("data-state", "cancelled");
+    } else {
+      showFailure(output, result, form, { field: err?.field ?? null, message: err?.message || "检查失败，请换一张图片重试。" }, general);
+    }
   } finally {
+    clearInterval(current.timer);
+    delete result.dataset.stage;
+    if (job === current) job = null;
+    cancelButton.hidden = true;
     runButton.disabled = false;
   }
 }
 
 form.addEventListener("submit", run);
+cancelButton.addEventListener("click", cancel);
 printButton.addEventListener("click", () => window.print());

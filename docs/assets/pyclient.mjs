@@ -246,4 +246,23 @@ export function call(fn, payload = {}, blobs = []) {
   });
 }
 
+// restartPython(reason?): end the worker and start a fresh one. The only way to stop a long call:
+//   Python runs synchronously inside the worker and cannot be interrupted. Every pending call rejects
+//   with PythonError(null, reason); progress listeners see the new worker load (a stored memory
+//   snapshot makes that quick). Returns the new startPython() promise. Used by the photo page's 取消.
+export function restartPython(reason = "已取消。") {
+  const old = worker;
+  worker = null;
+  readyPromise = null;
+  if (old) {
+    old.onmessage = null;
+    old.onerror = null;
+    old.terminate();
+  }
+  for (const { reject: ko } of pending.values()) ko(new PythonError(null, reason));
+  pending.clear();
+  emit({ ...INITIAL, started: now(), step: null, detail: "正在重新启动计算器" });
+  return startPython();
+}
+
 startPython();

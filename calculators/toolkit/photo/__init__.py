@@ -5,14 +5,17 @@ Entry points:
 - :func:`check_files` (CLI): decode the files with our own PNG/JPEG decoders (see png.py and jpeg.py
   for why pure Python), analyse, return the result dict; raises :class:`PhotoError`.
 - :func:`browser_entry` (Pyodide worker): the page decodes with the canvas and sends RGBA pixels plus
-  the original file bytes; the analysis code is the same.
+  the original file bytes; the analysis code is the same. This path never imports png.py or jpeg.py
+  (only containers.py, the chunk/segment walkers): the browser's tools wheel leaves the pixel
+  decoders out (site_hooks/wheel.py BROWSER_EXCLUDED).
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from . import jpeg, png
+from . import containers
 from .analysis import MIN_SHORT_SIDE, Photo, compare
 from .errors import MAX_FILE_BYTES, DecodeError, PhotoError
 from .metadata import read_metadata
@@ -27,9 +30,9 @@ DECODE_LONG_SIDE = 400   # the CLI decodes JPEGs at the smallest 1/8..1 scale wi
 
 
 def _sniff(data: bytes) -> str:
-    if png.is_png(data):
+    if containers.is_png(data):
         return "png"
-    if jpeg.is_jpeg(data) or data[:2] == b"\xff\xd8":
+    if containers.is_jpeg(data) or data[:2] == b"\xff\xd8":
         return "jpeg"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
@@ -40,7 +43,7 @@ def _sniff(data: bytes) -> str:
     return ""
 
 
-def _orientation(meta: list[dict]) -> int:
+def _orientation(meta: list[dict[str, Any]]) -> int:
     for m in meta:
         if m["kind"] == "exif" and m["key"] == "Orientation":
             try:
@@ -57,6 +60,8 @@ def load_photo(data: bytes, field: str, name: str) -> Photo:
     if len(data) > MAX_FILE_BYTES:
         raise PhotoError(field, f"“{name}”有 {len(data) / 1048576:.1f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限。请先缩小或压缩图片。")
     kind = _sniff(data)
+    from . import jpeg, png  # the pixel decoders: CLI only (not in the browser's tools wheel)
+
     try:
         if kind == "png":
             raster = png.decode(data)
@@ -91,14 +96,14 @@ def truncation_problem(data: bytes) -> str | None:
     kind = _sniff(data)
     if kind == "png":
         try:
-            for _ in png.iter_chunks(data, check_crc=False):
+            for _ in containers.iter_chunks(data, check_crc=False):
                 pass
         except DecodeError as exc:
             return str(exc)
         return None
     if kind == "jpeg":
         try:
-            for marker, _payload, end in jpeg.iter_segments(data):
+            for marker, _payload, end in containers.iter_segments(data):
                 if marker == 0xDA:
                     if data.find(b"\xff\xd9", end) < 0:
                         return "JPEG 文件不完整（图像数据没有结束标记），可能在下载或传输中被截断。"
@@ -109,7 +114,7 @@ def truncation_problem(data: bytes) -> str | None:
     return None
 
 
-def summary(result: dict, n_refs: int) -> list[str]:
+def summary(result: dict[str, Any], n_refs: int) -> list[str]:
     """Verdict-free sentences for the top of the page and the printout."""
     out = []
     reuse = result["reuse"]
@@ -136,7 +141,7 @@ def summary(result: dict, n_refs: int) -> list[str]:
     return out
 
 
-def analyse(claim: Photo, refs: list[Photo]) -> dict:
+def analyse(claim: Photo, refs: list[Photo]) -> dict[str, Any]:
     t0 = time.perf_counter()
     result = compare(claim, refs)
     meta = claim.metadata if claim.metadata is not None else read_metadata(claim.data) if claim.data else []
@@ -157,7 +162,7 @@ def analyse(claim: Photo, refs: list[Photo]) -> dict:
     return out
 
 
-def check_files(claim: tuple[str, bytes], references: list[tuple[str, bytes]]) -> dict:
+def check_files(claim: tuple[str, bytes], references: list[tuple[str, bytes]]) -> dict[str, Any]:
     if len(references) > MAX_REFERENCES:
         raise PhotoError("reference", f"参考照片最多 {MAX_REFERENCES} 张。")
     c = load_photo(claim[1], "claim", claim[0])
@@ -165,7 +170,7 @@ def check_files(claim: tuple[str, bytes], references: list[tuple[str, bytes]]) -
     return analyse(c, refs)
 
 
-def _raster_from_payload(item: object, rgba: object, field: str) -> tuple[str, Raster, int, int]:
+def _raster_from_payload(item: object, rgba: bytes | bytearray | memoryview | None, field: str) -> tuple[str, Raster, int, int]:
     if not isinstance(item, dict):
         raise PhotoError(field, "照片信息缺失。")
     name = str(item.get("name") or ("买家照片" if field == "claim" else "参考照片"))
@@ -186,7 +191,7 @@ def _raster_from_payload(item: object, rgba: object, field: str) -> tuple[str, R
     return name, raster, ow, oh
 
 
-def browser_entry(payload: dict, blobs: list) -> dict:
+def browser_entry(payload: dict[str, Any], blobs: list[Any]) -> dict[str, Any]:
     """Pyodide entry: payload = {claim: {name, width, height, scale}, references: [...]}, blobs =
     [claimRGBA, claimFileBytes, ref1RGBA, ref1FileBytes, ...]; ``scale`` = original / sent size.
     Returns the result dict; raises PhotoError for bad input (the worker turns it into {field, message})."""

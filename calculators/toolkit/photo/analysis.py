@@ -6,10 +6,11 @@ browser (canvas pixels) share every line of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .hashes import DHASH_BITS, PHASH_BITS, dhash, hamming, phash, to_hex
 from .pixels import Integral, Raster, fit_size, resize
-from .regions import ALIGN_MAX_COST, align, diff_grid
+from .regions import ALIGN_MAX_COST, Alignment, align, diff_grid
 
 CLAIM_WORK = 192        # long side of the claim's working copy (pixels)
 REF_WORK = 320          # long side of a reference's working copy
@@ -33,7 +34,7 @@ class Photo:
     width: int                 # the photo's own pixel size (boxes are reported in these pixels)
     height: int
     data: bytes | None = None  # the original file bytes (metadata), if available
-    metadata: list[dict] | None = None  # read_metadata(data), when the loader has read it already
+    metadata: list[dict[str, Any]] | None = None  # read_metadata(data), when the loader has read it already
 
 
 @dataclass
@@ -46,27 +47,27 @@ class _Work:
 
 def _work(raster: Raster, long_side: int) -> _Work:
     w, h = fit_size(raster.width, raster.height, long_side)
-    rgb = tuple(resize(p, raster.width, raster.height, w, h) for p in (raster.r, raster.g, raster.b))
-    grey = [0.299 * r + 0.587 * g + 0.114 * b for r, g, b in zip(*rgb)]
-    return _Work(w, h, rgb, grey)  # type: ignore[arg-type]
+    rs, gs, bs = (resize(p, raster.width, raster.height, w, h) for p in (raster.r, raster.g, raster.b))
+    grey = [0.299 * r + 0.587 * g + 0.114 * b for r, g, b in zip(rs, gs, bs)]
+    return _Work(w, h, (rs, gs, bs), grey)
 
 
 def _std(values: list[float]) -> float:
     n = len(values)
     m = sum(values) / n
-    return (sum((v - m) ** 2 for v in values) / n) ** 0.5
+    return float((sum((v - m) ** 2 for v in values) / n) ** 0.5)
 
 
 def combined(dh: int, ph: int) -> float:
     return round((dh + ph * DHASH_BITS / PHASH_BITS) / 2, 1)
 
 
-def compare(claim: Photo, refs: list[Photo]) -> dict:
+def compare(claim: Photo, refs: list[Photo]) -> dict[str, Any]:
     cw_ = _work(claim.raster, CLAIM_WORK)
     c_dh = dhash(cw_.grey, cw_.w, cw_.h)
     c_ph = phash(cw_.grey, cw_.w, cw_.h)
-    per_ref = []
-    best = None
+    per_ref: list[dict[str, Any]] = []
+    best: tuple[dict[str, Any], _Work, Alignment] | None = None
     claim_flat = _std(cw_.grey) < FLAT_STD
     for ref in refs:
         rw_ = _work(ref.raster, REF_WORK)
@@ -79,7 +80,7 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
         a_ph = hamming(c_ph, phash(crop, cw_.w, cw_.h))
         g_d, a_d = combined(g_dh, g_ph), combined(a_dh, a_ph)
         sx, sy = ref.width / rw_.w, ref.height / rw_.h
-        entry = {
+        entry: dict[str, Any] = {
             "reference": ref.name,
             "distance": min(g_d, a_d),
             "comparable": comparable,
@@ -94,7 +95,7 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
         if comparable and (best is None or entry["distance"] < best[0]["distance"]):
             best = (entry, rw_, al)
     detected = best is not None and best[0]["distance"] <= REUSE_THRESHOLD
-    out: dict = {
+    out: dict[str, Any] = {
         "reuse": {
             "detected": detected,
             "reference": best[0]["reference"] if detected and best else None,
@@ -113,8 +114,8 @@ def compare(claim: Photo, refs: list[Photo]) -> dict:
         trusted = al.cost <= ALIGN_MAX_COST
         out["alignment_trusted"] = trusted
         if trusted:
-            integ = tuple(Integral(p, rw_.w, rw_.h) for p in rw_.rgb)
-            d = diff_grid(cw_.rgb, cw_.w, cw_.h, integ, al, CELL)  # type: ignore[arg-type]
+            ir, ig, ib = (Integral(p, rw_.w, rw_.h) for p in rw_.rgb)
+            d = diff_grid(cw_.rgb, cw_.w, cw_.h, (ir, ig, ib), al, CELL)
             sx, sy = claim.width / cw_.w, claim.height / cw_.h
             out["edited_regions"] = [
                 [round(x * sx), round(y * sy), min(claim.width - round(x * sx), round(w * sx)),

@@ -9,13 +9,14 @@ import argparse
 import json
 import os
 import sys
+from typing import NoReturn
 
 from . import check_files
 from .errors import MAX_FILE_BYTES, PhotoError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors as JSON too, in Chinese
+    def error(self, message: str) -> NoReturn:  # usage errors as JSON too, in Chinese
         raise PhotoError("arguments", "用法：python -m calculators photo 买家照片 [--reference 你的照片 ...]")
 
 

@@ -10,7 +10,7 @@ percent changes them, which is why the analysis also compares against the aligne
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from .pixels import resize
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import struct
 
+from .containers import is_jpeg as is_jpeg  # the walker lives in containers.py (kept in the browser wheel)
+from .containers import iter_segments
 from .errors import MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE, DecodeError
 from .pixels import Raster
 
@@ -72,48 +74,9 @@ def _weights2() -> list[tuple[float, float, float, float] | None]:
     return _W2
 
 
-def is_jpeg(data: bytes) -> bool:
-    return data[:3] == b"\xff\xd8\xff"
-
-
-def iter_segments(data: bytes):
-    """Yield (marker, payload) for the marker segments before the first scan (APPn, COM, DQT, ...),
-    then ("SOS", b"") once; raise DecodeError when the structure is broken."""
-    if not data.startswith(b"\xff\xd8"):
-        raise DecodeError("不是 JPEG 文件（文件头不符）。")
-    pos = 2
-    n = len(data)
-    while True:
-        while pos < n and data[pos] == 0xFF and pos + 1 < n and data[pos + 1] == 0xFF:
-            pos += 1
-        if pos + 2 > n:
-            raise DecodeError("JPEG 文件不完整（文件被截断）。")
-        if data[pos] != 0xFF:
-            raise DecodeError("JPEG 文件已损坏（标记段错位）。")
-        marker = data[pos + 1]
-        if marker == 0xD9:
-            return
-        if pos + 4 > n:
-            raise DecodeError("JPEG 文件不完整（文件被截断）。")
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            pos += 2
-            continue
-        length, = struct.unpack(">H", data[pos + 2:pos + 4])
-        if length < 2 or pos + 2 + length > n:
-            raise DecodeError("JPEG 文件不完整或已损坏（标记段长度超出文件）。")
-        yield marker, data[pos + 4:pos + 2 + length], pos + 2 + length
-        pos += 2 + length
-        if marker == 0xDA:
-            # skip the entropy-coded data up to the next marker that is not RSTn or a stuffed byte
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= n:
-                    return
-                nxt = data[pos + 1]
-                if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
-                    pos += 1 if nxt == 0xFF else 2
-                    continue
-                break
+def _ceil_div(a: int, b: int) -> int:
+    """ceil(a / b) for b > 0, in integers (a block count: width in pixels -> 8-pixel blocks)."""
+    return (a + b - 1) // b
 
 
 def read_header(data: bytes) -> tuple[int, int]:
@@ -305,10 +268,10 @@ def decode(data: bytes, min_long_side: int | None = None) -> tuple[Raster, int, 
     if progressive:
         basis = _idct_basis(n)
         for c in comps:
-            q = qt.get(c.tq)
-            if q is None:
+            cq = qt.get(c.tq)
+            if cq is None:
                 raise DecodeError("JPEG 文件已损坏（缺少量化表）。")
-            qz = [q[ZIGZAG[k]] for k in range(64)]
+            qz = [cq[ZIGZAG[k]] for k in range(64)]
             dc_only = [0] * 64
             for idx, zz in enumerate(c.coefs):
                 if n == 1 or not any(zz[1:]):
@@ -389,7 +352,8 @@ class _BitReader:
 
 def _decode_progressive_scan(data: bytes, start: int, scomps: list[_Component], mcux: int, mcuy: int,
                              width: int, height: int, hmax: int, vmax: int, restart: int,
-                             ss: int, se: int, ah: int, al: int, dc_tables, ac_tables) -> None:
+                             ss: int, se: int, ah: int, al: int, dc_tables: dict[int, list[int]],
+                             ac_tables: dict[int, list[int]]) -> None:
     """One scan of a progressive JPEG (ITU-T T.81 G.1.2): DC first/refine, AC first/refine with EOB
     runs. Coefficients accumulate in zig-zag order in each component's ``coefs``."""
     if ss == 0 and se != 0 or ss > se or se > 63 or al > 13 or (ss > 0 and len(scomps) != 1):
@@ -398,8 +362,8 @@ def _decode_progressive_scan(data: bytes, start: int, scomps: list[_Component], 
     single = len(scomps) == 1
     if single:
         c = scomps[0]
-        bxn = -(-(-(-width * c.h // hmax)) // 8)
-        byn = -(-(-(-height * c.v // vmax)) // 8)
+        bxn = _ceil_div(_ceil_div(width * c.h, hmax), 8)
+        byn = _ceil_div(_ceil_div(height * c.v, vmax), 8)
         mcu_count = bxn * byn
     else:
         mcu_count = mcux * mcuy
@@ -420,7 +384,7 @@ def _decode_progressive_scan(data: bytes, start: int, scomps: list[_Component], 
             for comp in scomps:
                 comp.pred = 0
         if single:
-            blocks = ((scomps[0], m % bxn, m // bxn),)
+            blocks = [(scomps[0], m % bxn, m // bxn)]
         else:
             mx, my = m % mcux, m // mcux
             blocks = [(c, mx * c.h + i, my * c.v + j) for c in scomps for j in range(c.v) for i in range(c.h)]
@@ -493,14 +457,15 @@ def _decode_progressive_scan(data: bytes, start: int, scomps: list[_Component], 
 
 
 def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool, mcux: int, mcuy: int,
-                 width: int, height: int, hmax: int, vmax: int, restart: int, n: int, qt, dc_tables, ac_tables) -> None:
+                 width: int, height: int, hmax: int, vmax: int, restart: int, n: int, qt: dict[int, list[int]],
+                 dc_tables: dict[int, list[int]], ac_tables: dict[int, list[int]]) -> None:
     segments = _scan_segments(data, start)
     basis = _idct_basis(n)
     if single:
         c = scomps[0]
         # a non-interleaved scan covers only the component's own blocks (not the MCU padding)
-        blocks_x = -(-(-(-width * c.h // hmax)) // 8)
-        blocks_y = -(-(-(-height * c.v // vmax)) // 8)
+        blocks_x = _ceil_div(_ceil_div(width * c.h, hmax), 8)
+        blocks_y = _ceil_div(_ceil_div(height * c.v, vmax), 8)
         units = [(c, bx, by) for by in range(blocks_y) for bx in range(blocks_x)]
         mcu_count = blocks_x * blocks_y
     else:
@@ -523,7 +488,7 @@ def _decode_scan(data: bytes, start: int, scomps: list[_Component], single: bool
                 comp.pred = 0
         if single:
             c, bx, by = units[m]
-            blocks = ((c, bx, by),)
+            blocks = [(c, bx, by)]
         else:
             mx, my = m % mcux, m // mcux
             blocks = [(c, mx * c.h + i, my * c.v + j) for c in scomps for j in range(c.v) for i in range(c.h)]
@@ -665,16 +630,16 @@ def _to_raster(comps: list[_Component], width: int, height: int, n: int, hmax: i
         planes.append(b"".join(rows))
     if len(planes) == 1:
         return Raster(ow, oh, planes[0], planes[0], planes[0])
-    y, cb, cr = planes
+    yp, cb, cr = planes
     is_rgb = adobe_transform == 0 or [c.cid for c in comps] == [ord("R"), ord("G"), ord("B")]
     if is_rgb:
-        return Raster(ow, oh, y, cb, cr)
+        return Raster(ow, oh, yp, cb, cr)
     clamp = bytes(max(0, min(255, v - 512)) for v in range(1536))
     cr_r = [round(1.402 * (v - 128)) + 512 for v in range(256)]
     cb_b = [round(1.772 * (v - 128)) + 512 for v in range(256)]
     cb_g = [-0.344136 * (v - 128) for v in range(256)]
     cr_g = [-0.714136 * (v - 128) for v in range(256)]
-    r = bytes(clamp[a + cr_r[b]] for a, b in zip(y, cr))
-    b = bytes(clamp[a + cb_b[c]] for a, c in zip(y, cb))
-    g = bytes(clamp[a + round(cb_g[c] + cr_g[d]) + 512] for a, c, d in zip(y, cb, cr))
+    r = bytes(clamp[a + cr_r[b]] for a, b in zip(yp, cr))
+    b = bytes(clamp[a + cb_b[c]] for a, c in zip(yp, cb))
+    g = bytes(clamp[a + round(cb_g[c] + cr_g[d]) + 512] for a, c, d in zip(yp, cb, cr))
     return Raster(ow, oh, r, g, b)

@@ -7,8 +7,9 @@ Each item is ``{"kind": exif|png_text|xmp|c2pa|aigc_label, "key": str, "value": 
 also carries ``fields`` (the parsed JSON object) and ``source`` (where it was found). Reading never
 raises: a damaged segment ends the reading of that segment only.
 
-The container structure is walked by the decoders' own walkers (``png.iter_chunks``,
-``jpeg.iter_segments``): one place knows the PNG and JPEG layouts. Every step is linear in its input
+The container structure is walked by the walkers the decoders use too (``containers.iter_chunks``,
+``containers.iter_segments``): one place knows the PNG and JPEG layouts, and this module does not
+import the pixel decoders (the browser's tools wheel leaves them out). Every step is linear in its input
 and has a written cap (below): a hostile file costs at most a few passes over its bytes, and what
 lies past a cap is reported as cut, never waited for.
 """
@@ -20,8 +21,9 @@ import json
 import re
 import struct
 import zlib
+from typing import Any
 
-from . import jpeg, png
+from . import containers
 from .errors import DecodeError
 
 MAX_VALUE = 2000          # characters kept of one value (prompts and workflows can be very long)
@@ -57,7 +59,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + f"…（共 {len(text)} 字符，已截断）"
 
 
-def _item(kind: str, key: str, value: str) -> dict:
+def _item(kind: str, key: str, value: str) -> dict[str, Any]:
     return {"kind": kind, "key": key, "value": _clip(value)}
 
 
@@ -101,7 +103,7 @@ def _json_object_at(text: str, start: int, limit: int = MAX_LABEL_CHARS) -> str 
 _AIGC_RE = re.compile(r"AIGC[\"']?[ \t\r\n]{0,16}(?:=[ \t\r\n]{0,16}[\"']?|:[ \t\r\n]{0,16}[\"']?|>[ \t\r\n]{0,16})?(?=\{)")
 
 
-def find_aigc(text: str, source: str, budget: Budget | None = None) -> list[dict]:
+def find_aigc(text: str, source: str, budget: Budget | None = None) -> list[dict[str, Any]]:
     """Every ``AIGC`` key followed by a JSON object in ``text`` (XML entities already decoded).
     One pass of the expression over the text; each candidate object is read within
     MAX_LABEL_CHARS, at most ``budget.label_tries`` candidates in all, and the search goes on after
@@ -124,7 +126,7 @@ def find_aigc(text: str, source: str, budget: Budget | None = None) -> list[dict
     return out
 
 
-def _aigc_item(raw: str, source: str) -> dict:
+def _aigc_item(raw: str, source: str) -> dict[str, Any]:
     item = _item("aigc_label", "AIGC", raw)
     item["source"] = source
     try:
@@ -142,8 +144,8 @@ def _aigc_item(raw: str, source: str) -> dict:
 _TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8, 13: 4}
 
 
-def parse_tiff(tiff: bytes, where: str, budget: Budget | None = None) -> list[dict]:
-    items: list[dict] = []
+def parse_tiff(tiff: bytes, where: str, budget: Budget | None = None) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
     if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
         return items
     e = "<" if tiff[:2] == b"II" else ">"
@@ -199,13 +201,15 @@ def parse_tiff(tiff: bytes, where: str, budget: Budget | None = None) -> list[di
     for tag, name in _IFD0_TAGS.items():
         if tag in ifd0:
             items.append(_item("exif", name, _fmt(tag, ifd0[tag], e)))
-    if isinstance(ifd0.get(0x8769), int):
-        sub = read_ifd(int(ifd0[0x8769]), _EXIF_TAGS)  # type: ignore[arg-type]
+    exif_at = ifd0.get(0x8769)
+    if isinstance(exif_at, int):
+        sub = read_ifd(exif_at, _EXIF_TAGS)
         for tag, name in _EXIF_TAGS.items():
             if tag in sub:
                 items.append(_item("exif", name, _fmt(tag, sub[tag], e)))
-    if isinstance(ifd0.get(0x8825), int):
-        gps = read_ifd(int(ifd0[0x8825]), {})  # type: ignore[arg-type]
+    gps_at = ifd0.get(0x8825)
+    if isinstance(gps_at, int):
+        gps = read_ifd(gps_at, {})
         items.append(_item("exif", "GPS", _gps(gps) or "存在（无法解析坐标）"))
     for it in list(items):
         items.extend(find_aigc(it["value"], f"EXIF {it['key']}（{where}）", budget))
@@ -227,13 +231,18 @@ def _fmt(tag: int, value: object, e: str) -> str:
     return str(value)
 
 
+def _degrees(v: Any) -> float:
+    """Degrees from an EXIF GPS (degrees, minutes, seconds) rational list; TypeError or IndexError when
+    the value is not such a list (the caller turns that into "no coordinates")."""
+    return float(v[0] + v[1] / 60 + v[2] / 3600)
+
+
 def _gps(gps: dict[int, object]) -> str:
     try:
         lat, lon = gps[2], gps[4]
         lat_ref = (gps.get(1) or "N") if isinstance(gps.get(1), str) else "N"
         lon_ref = (gps.get(3) or "E") if isinstance(gps.get(3), str) else "E"
-        to_deg = lambda v: v[0] + v[1] / 60 + v[2] / 3600  # noqa: E731
-        return f"{to_deg(lat):.5f}°{lat_ref}, {to_deg(lon):.5f}°{lon_ref}"  # type: ignore[arg-type]
+        return f"{_degrees(lat):.5f}°{lat_ref}, {_degrees(lon):.5f}°{lon_ref}"
     except (KeyError, IndexError, TypeError):
         return ""
 
@@ -277,7 +286,7 @@ def _xmp_values(text: str) -> dict[str, list[str]]:
     return values
 
 
-def parse_xmp(packet: bytes, where: str, budget: Budget | None = None) -> list[dict]:
+def parse_xmp(packet: bytes, where: str, budget: Budget | None = None) -> list[dict[str, Any]]:
     budget = budget or Budget()
     text = packet[:MAX_SEGMENT_TEXT].decode("utf-8", "replace")
     cut = "，只检查了前 2 MB" if len(packet) > MAX_SEGMENT_TEXT else ""
@@ -297,7 +306,7 @@ def parse_xmp(packet: bytes, where: str, budget: Budget | None = None) -> list[d
 
 # ---------------------------------------------------------------- C2PA
 
-def _c2pa_summary(box: bytes, where: str) -> list[dict]:
+def _c2pa_summary(box: bytes, where: str) -> list[dict[str, Any]]:
     parts = [f"存在（{where}，{len(box)} 字节）；本工具未验证其签名"]
     m = re.search(rb"claim_generator[\x60-\x77\x78\x79]", box)
     items = []
@@ -328,10 +337,10 @@ def _inflate(data: bytes) -> bytes:
     return zlib.decompressobj().decompress(data, MAX_INFLATED)
 
 
-def read_png(data: bytes, budget: Budget | None = None) -> list[dict]:
+def read_png(data: bytes, budget: Budget | None = None) -> list[dict[str, Any]]:
     budget = budget or Budget()
-    items: list[dict] = []
-    chunks = png.iter_chunks(data, check_crc=False)
+    items: list[dict[str, Any]] = []
+    chunks = containers.iter_chunks(data, check_crc=False)
     while True:
         try:
             name, payload = next(chunks)
@@ -371,11 +380,11 @@ def read_png(data: bytes, budget: Budget | None = None) -> list[dict]:
     return items
 
 
-def read_jpeg(data: bytes, budget: Budget | None = None) -> list[dict]:
+def read_jpeg(data: bytes, budget: Budget | None = None) -> list[dict[str, Any]]:
     budget = budget or Budget()
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     c2pa = bytearray()
-    segments = jpeg.iter_segments(data)
+    segments = containers.iter_segments(data)
     while len(items) < MAX_ITEMS:
         try:
             marker, payload, _end = next(segments)
@@ -401,15 +410,15 @@ def read_jpeg(data: bytes, budget: Budget | None = None) -> list[dict]:
     return items
 
 
-def read_metadata(data: bytes) -> list[dict]:
+def read_metadata(data: bytes) -> list[dict[str, Any]]:
     """Every metadata item of a file, with one work budget for the whole file (see the caps above)."""
     budget = Budget()
-    if data[:8] == png.SIGNATURE:
+    if data[:8] == containers.SIGNATURE:
         return read_png(data, budget)[:MAX_ITEMS]
     if data[:2] == b"\xff\xd8":
         return read_jpeg(data, budget)[:MAX_ITEMS]
     # other formats decoded by the browser (WebP, HEIC, GIF...): look for an AIGC label and XMP only
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     head = data[: 4 * 1024 * 1024]
     i = head.find(b"<x:xmpmeta")
     if i >= 0:

@@ -8,10 +8,10 @@ analysis the same input. Resampling is an area average on integer-aligned bins, 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
-from typing import Sequence
 
 Plane = Sequence[float] | bytes
 
@@ -26,7 +26,7 @@ class Raster:
 
     @classmethod
     def from_channels(cls, width: int, height: int, r: bytes, g: bytes, b: bytes,
-                      a: bytes | None = None) -> "Raster":
+                      a: bytes | None = None) -> Raster:
         n = width * height
         if not (len(r) == len(g) == len(b) == n) or (a is not None and len(a) != n):
             raise ValueError("plane sizes do not match the raster size")
@@ -35,14 +35,14 @@ class Raster:
         return cls(width, height, bytes(r), bytes(g), bytes(b))
 
     @classmethod
-    def from_rgba(cls, width: int, height: int, data: bytes) -> "Raster":
+    def from_rgba(cls, width: int, height: int, data: bytes) -> Raster:
         """From canvas ImageData (RGBA, not premultiplied)."""
         if width <= 0 or height <= 0 or len(data) != width * height * 4:
             raise ValueError("RGBA buffer size does not match width × height × 4")
         data = bytes(data)
         return cls.from_channels(width, height, data[0::4], data[1::4], data[2::4], data[3::4])
 
-    def oriented(self, orientation: int) -> "Raster":
+    def oriented(self, orientation: int) -> Raster:
         """The raster as displayed under EXIF Orientation 1-8 (what browsers do by default)."""
         if orientation not in (2, 3, 4, 5, 6, 7, 8):
             return self
@@ -54,7 +54,7 @@ class Raster:
             if orientation in (2, 4):
                 rows = [p[y * w:(y + 1) * w] for y in range(h)]
                 return b"".join(r[::-1] for r in rows) if orientation == 2 else b"".join(rows[::-1])
-            cols = {5: lambda i: p[i::w], 6: lambda i: p[i::w][::-1],
+            cols: Callable[[int], bytes] = {5: lambda i: p[i::w], 6: lambda i: p[i::w][::-1],
                     7: lambda i: p[w - 1 - i::w][::-1], 8: lambda i: p[w - 1 - i::w]}[orientation]
             return b"".join(cols(i) for i in range(w))
 
@@ -109,7 +109,7 @@ def _shrink(plane: Plane, width: int, height: int, f: int) -> list[float]:
     n = f * f
     out: list[float] = []
     for y in range(h2):
-        acc: list | None = None
+        acc: list[float] | None = None
         for dy in range(f):
             start = (y * f + dy) * width
             row = plane[start:start + w2 * f]

@@ -16,45 +16,15 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+from .containers import SIGNATURE as SIGNATURE  # the walker lives in containers.py (kept in the browser wheel)
+from .containers import is_png as is_png
+from .containers import iter_chunks
 from .errors import MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE, DecodeError
 from .pixels import Raster
 
-SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 _DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
-
-
-def is_png(data: bytes) -> bool:
-    return data[:8] == SIGNATURE
-
-
-def iter_chunks(data: bytes, check_crc: bool = True):
-    """Yield (type, payload) for each chunk; raise DecodeError on a truncated or corrupt chunk."""
-    if not is_png(data):
-        raise DecodeError("不是 PNG 文件（文件头不符）。")
-    pos = 8
-    n = len(data)
-    while True:
-        if pos + 8 > n:
-            raise DecodeError("PNG 文件不完整（缺少 IEND 结束块），可能在传输中被截断。")
-        length, = struct.unpack(">I", data[pos:pos + 4])
-        ctype = data[pos + 4:pos + 8]
-        if length > 0x7FFFFFFF or pos + 12 + length > n:
-            raise DecodeError("PNG 文件不完整或已损坏（数据块长度超出文件）。")
-        payload = data[pos + 8:pos + 8 + length]
-        if check_crc:
-            crc, = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
-            if zlib.crc32(ctype + payload) & 0xFFFFFFFF != crc:
-                raise DecodeError("PNG 文件已损坏（数据块校验码不符）。")
-        try:
-            name = ctype.decode("ascii")
-        except UnicodeDecodeError:
-            raise DecodeError("PNG 文件已损坏（数据块类型无效）。") from None
-        yield name, payload
-        pos += 12 + length
-        if name == "IEND":
-            return
 
 
 def read_header(data: bytes) -> tuple[int, int]:

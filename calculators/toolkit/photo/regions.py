@@ -16,8 +16,8 @@ separated by at most one cell, form one region, reported as a box.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .pixels import Integral, normalise, resize
 

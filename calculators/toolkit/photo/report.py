@@ -7,6 +7,8 @@ platform or the police together with other evidence.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...laws import cite
 
 CITATION_IDS = (
@@ -24,7 +26,7 @@ AI_TOOL_NAMES = ("stable diffusion", "midjourney", "dall-e", "dall·e", "firefly
 EDITOR_NAMES = ("photoshop", "lightroom", "gimp", "snapseed", "picsart", "美图", "醒图", "canva", "affinity", "pixelmator")
 
 
-def citations() -> dict[str, dict]:
+def citations() -> dict[str, dict[str, Any]]:
     out = {}
     for cid in CITATION_IDS:
         d = cite(cid).to_dict()
@@ -35,12 +37,12 @@ def citations() -> dict[str, dict]:
     return out
 
 
-def _sig(code: str, level: str, text: str, limits: str, citations: list[str] | None = None) -> dict:
+def _sig(code: str, level: str, text: str, limits: str, citations: list[str] | None = None) -> dict[str, Any]:
     return {"code": code, "level": level, "text": text, "limits": limits, "citations": citations or []}
 
 
-def signals(result: dict, metadata: list[dict], n_refs: int) -> list[dict]:
-    out: list[dict] = []
+def signals(result: dict[str, Any], metadata: list[dict[str, Any]], n_refs: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     reuse = result["reuse"]
     if n_refs == 0:
         out.append(_sig("NO_REFERENCE", "提示", "没有提供你自己的参考照片，因此只检查了元数据，没有比对画面。",
@@ -137,7 +139,7 @@ def signals(result: dict, metadata: list[dict], n_refs: int) -> list[dict]:
     return out
 
 
-NOTES = (
+NOTES: tuple[dict[str, Any], ...] = (
     {"text": "本结果是技术线索，不是鉴定结论：它不能确定照片是否由 AI 生成或被人修改，也不替代司法鉴定。"},
     {"text": "没有元数据或没有 AI 标识，什么也证明不了：多数平台和聊天软件会删除元数据，转发、截图也会让它消失。"
              "反过来，元数据和标识也可以被伪造。"},
