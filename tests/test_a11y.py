@@ -1,6 +1,6 @@
 """Accessibility (issue 12 §6): axe-core from npm (node_modules/axe-core, pinned in package-lock.json,
 installed by `npm ci` in scripts/setup.sh) runs in Debian's Chromium on the pages merchants use, on a
-desktop (1280x800) and a phone (390x844), with the WCAG 2.1 A/AA rules and axe's best practices.
+desktop (1280x800) and a phone (390x844, also in the dark scheme), with the WCAG 2.1 A/AA rules and axe's best practices.
 
 A test fails on any serious or critical violation, and on the rules the issue named that axe rates
 lower (heading-order: statute pages used to skip from h2/h3 to h5). The failure message lists every
@@ -32,7 +32,13 @@ FAIL_IMPACTS = {"serious", "critical"}
 ALSO_FAIL = {"heading-order"}  # named by the issue; axe rates it "moderate"
 TIMEOUT = 90_000
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# context options: a desktop and a phone, and the phone again in the dark scheme (Material follows
+# prefers-color-scheme; many phones are set to dark)
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}},
+    "phone-dark": {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark"},
+}
 # (name, path, selector that says the page is ready: the calculator and the deadlines tool show a result)
 PAGES = [
     ("home", "/", None),
@@ -139,7 +145,7 @@ def test_no_serious_accessibility_violation(make_context, server, viewport, name
     if not chromium_available():  # pragma: no cover - scripts/test.sh installs it
         pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
     source = axe_source()
-    ctx, _ = make_context(viewport=VIEWPORTS[viewport])
+    ctx, _ = make_context(**VIEWPORTS[viewport])
     page = ctx.new_page()
     page.goto(server.origin + path)
     page.wait_for_load_state("load")
