@@ -2,7 +2,7 @@
 # skipped when already done, so a second run costs a few seconds.
 #   setup_python EXTRAS   .venv with Python 3.11+, `pip install -e ".[EXTRAS]"` (re-run only when
 #                         pyproject.toml or the extras change)
-#   setup_node            `npm ci` (re-run only when package-lock.json changes or node_modules is missing)
+#   setup_node            `npm ci`: Pyodide, axe-core (re-run only when either is missing or not the locked version)
 #   as_root CMD...        run CMD as root (sudo only when not root)
 
 export NO_MKDOCS_2_WARNING=1
@@ -63,12 +63,12 @@ setup_node() {
     echo "error: Node.js 20+ is required, found $(node --version)." >&2
     return 1
   fi
-  # npm ci only when the installed Pyodide is not the one package-lock.json pins (never needlessly:
-  # npm ci deletes node_modules first).
-  want="$(node -e 'const l=require("./package-lock.json"); console.log(l.packages["node_modules/pyodide"].version)')"
-  have="$(node -e 'try{console.log(require("./node_modules/pyodide/package.json").version)}catch(e){console.log("")}')"
+  # npm ci only when the installed Pyodide or axe-core (the accessibility tests) is not the one
+  # package-lock.json pins (never needlessly: npm ci deletes node_modules first).
+  want="$(node -e 'const l=require("./package-lock.json"); console.log(["pyodide","axe-core"].map(p => l.packages["node_modules/"+p].version).join(" "))')"
+  have="$(node -e 'console.log(["pyodide","axe-core"].map(p => { try { return require("./node_modules/"+p+"/package.json").version } catch (e) { return "" } }).join(" "))')"
   if [ "$want" != "$have" ] || [ ! -f node_modules/pyodide/pyodide.asm.wasm ]; then
-    echo "setup: npm ci (self-hosted Pyodide $want)" >&2
+    echo "setup: npm ci (self-hosted Pyodide and axe-core: $want)" >&2
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }

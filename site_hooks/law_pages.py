@@ -10,7 +10,7 @@ Markup of one unit (the search plugin of mkdocs-material splits the index at eve
 id, so each article is its own search result, located at ``laws/<id>/#art-…``)::
 
     <section class="law-unit">
-    <h5 id="art-266"><a class="law-unit__link" href="#art-266">第二百六十六条</a></h5>
+    <h4 id="art-266"><a class="law-unit__link" href="#art-266">第二百六十六条</a></h4>
     <button type="button" class="law-cite" data-search-exclude>复制引用</button>
     <p>诈骗公私财物，…</p>
     </section>
@@ -237,7 +237,9 @@ def law_page(law_id: str) -> str:
         source = header["source"].removeprefix("source:").strip()
         out.append(f'<p class="law-source">来源：{_esc(source)}（本站副本：<code>legal/{_esc(rel)}</code>）</p>')
         out += ["</details>", ""]
-    unit_level = min(6, max([b.level for b in lt.blocks if b.kind == "heading"] or [1]) + 1)
+    # Each article's heading sits one level below the heading it follows (h2 before any), so the
+    # outline never skips a level (screen readers navigate by it; axe's heading-order rule).
+    unit_level = 2
     out.append('<script type="module" src="../../assets/cite.mjs"></script>')
     out.append("")
     n_heading = 0
@@ -246,6 +248,7 @@ def law_page(law_id: str) -> str:
         if block.kind == "heading":
             n_heading += 1
             out += [f"{'#' * block.level} {_heading(block.text)} {{#sec-{n_heading}}}", ""]
+            unit_level = min(6, block.level + 1)
             continue
         u = block.unit
         assert u is not None

@@ -56,7 +56,7 @@ function render(r) {
     btn.addEventListener("click", () => download(r.ics, r.ics_filename, "text/calendar;charset=utf-8"));
     nodes.push(el("p", {}, btn), el("p", { class: "calc-help", text: "用手机或电脑的日历打开这个文件即可导入；每项会在到期前提醒。已经过期的期限不放进日历。" }));
   }
-  nodes.push(el("h3", { text: "计算方法和需要注意的地方" }), notesList(r.notes, r.citations));
+  nodes.push(el("h2", { text: "计算方法和需要注意的地方" }), notesList(r.notes, r.citations));  // h2: the page has no other level between (axe heading-order)
   nodes.push(el("p", { class: "calc-muted", text: r.disclaimer }));
   showResult(output, result, nodes);
 }
