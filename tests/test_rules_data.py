@@ -81,7 +81,7 @@ def test_caveats_named_by_the_pack():
     v = {p.short: p.versions[0] for p in RS.provinces.values()}
     assert any("2023" in c for c in v["上海"].caveats)
     assert any("文号" in c for c in v["浙江"].caveats) and any("文号" in c for c in v["山东"].caveats)
-    assert v["辽宁"].especially_huge_fallback and any("50万元" in c for c in v["辽宁"].caveats)
+    assert v["辽宁"].especially_huge_fallback and any("500,000 元" in c for c in v["辽宁"].caveats)
     for short in ("河北", "山西", "陕西", "新疆"):
         assert any("薄弱" in c for c in v[short].caveats)
     kinds = {p.short: [s.kind for s in p.versions[0].specials] for p in RS.provinces.values()}

@@ -83,7 +83,7 @@ def test_fee_agrees_with_independent_statement(amount):
 
 def test_steps_show_each_band_portion():
     r = fees.compute(Decimal("150000"))
-    assert [s["band"] for s in r["steps"]] == ["不超过1万元", "超过1万元至10万元的部分", "超过10万元至20万元的部分"]
+    assert [s["band"] for s in r["steps"]] == ["不超过 10,000 元", "超过 10,000 元至 100,000 元的部分", "超过 100,000 元至 200,000 元的部分"]
     assert [s["portion_yuan"] for s in r["steps"]] == ["10000.00", "90000.00", "50000.00"]
     assert [s["subtotal_yuan"] for s in r["steps"]] == ["50.00", "2250.00", "1000.00"]
     assert "susong-feiyong-2006#art-13" in r["citations"]

@@ -4,7 +4,7 @@
 // tracks in plain words, then the reasoning, the cited articles and similar cases.
 // Every text from the input or the engine goes in as text (el() / textContent), never as HTML.
 import { el, todayISO } from "./dom.mjs";
-import { yuan } from "./calc-state.mjs";
+import { yuan } from "./money.mjs";
 
 /** @typedef {import("./result-types.mjs").Result} Result */
 /** @typedef {import("./calc-state.mjs").FormState} FormState */
@@ -19,7 +19,9 @@ export const TIER_HEADLINE = {
   especially_huge: "可能构成诈骗罪：数额特别巨大",
   uncertain: "是否达到诈骗罪的数额标准：不确定",
 };
-export const TIER_SHORT = { none: "未达数额较大", large: "数额较大", huge: "数额巨大", especially_huge: "数额特别巨大", uncertain: "不确定" };
+/** The tier labels of a result: the engine sends them (result.labels.tier, from the rule data); no copy here.
+ * @param {Result} r @param {string} t */
+const tierLabel = (r, t) => (r.labels && r.labels.tier && r.labels.tier[t]) || t;
 const CONFIDENCE_LABELS = {
   VERIFIED: "已核对原文", PARTIAL: "部分核对（待核实）", REPORTED: "二手来源（待核实）", UNKNOWN: "未找到可靠来源（待核实）",
 };
@@ -173,12 +175,12 @@ function summaryCriminal(r, seen) {
   const parts = [];
   const p = (/** @type {unknown} */ text, cls = "") => el("p", { class: cls || undefined }, gloss(text, seen));
   if (c.possible_tiers && c.possible_tiers.length > 1) {
-    parts.push(p(`按现有事实可能是：${c.possible_tiers.map((t) => TIER_SHORT[t] || t).join(" 或 ")}。补充省份（和城市）等事实可以得出确定的结果。`));
+    parts.push(p(`按现有事实可能是：${c.possible_tiers.map((t) => tierLabel(r, t)).join(" 或 ")}。补充省份（和城市）等事实可以得出确定的结果。`));
   }
   const th = c.thresholds_yuan;
   const nat = c.national_ranges_yuan;
   if (th && typeof th === "object") {
-    const bits = FLOOR_NAMES.filter(([k]) => th[k] != null).map(([k, label]) => `${label} ${yuan(th[k])}以上`);
+    const bits = FLOOR_NAMES.filter(([k]) => th[k] != null).map(([k]) => `${tierLabel(r, k)} ${yuan(th[k])}以上`);
     const src = c.thresholds_source || {};
     if (bits.length) parts.push(p(`${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。`, "calc-muted"));
     if (src.document) {
@@ -189,7 +191,7 @@ function summaryCriminal(r, seen) {
     }
   } else if (nat && typeof nat === "object") {
     const bits = FLOOR_NAMES.filter(([k]) => Array.isArray(nat[k]))
-      .map(([k, label]) => (nat[k][0] === nat[k][1] ? `${label} ${yuan(nat[k][0])}` : `${label} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
+      .map(([k]) => (nat[k][0] === nat[k][1] ? `${tierLabel(r, k)} ${yuan(nat[k][0])}` : `${tierLabel(r, k)} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
     if (bits.length) parts.push(p(`全国幅度（各省在幅度内确定本地标准）：${bits.join("；")}。`, "calc-muted"));
   }
   const sentence = textOf(c.sentence);
