@@ -338,8 +338,8 @@ def test_near_figures_table_for_the_criminal_page():
     import rule_tables
 
     out = rule_tables.TABLES["near_figures"]("criminal.md")
-    for name, figure, conf in (("北京市", "80,000元", "已核对原文"), ("湖北省", "30,000元", "已核对原文"),
-                               ("江苏省", "48,000元", "二手来源（待核实）"), ("新疆维吾尔自治区", "400,000元", "二手来源（待核实）")):
+    for name, figure, conf in (("北京市", "80,000 元", "已核对原文"), ("湖北省", "30,000 元", "已核对原文"),
+                               ("江苏省", "48,000 元", "二手来源（待核实）"), ("新疆维吾尔自治区", "400,000 元", "二手来源（待核实）")):
         line = next(x for x in out.splitlines() if x.startswith(f"| {name} "))
         assert figure in line and conf in line, line
     assert "60%" in out and "不是法律规定的界线" in out

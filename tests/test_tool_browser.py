@@ -133,7 +133,7 @@ def test_documents_page_renders_and_downloads_docx(page, server):
         d = docx.Document(io.BytesIO(open(dl.value.path(), "rb").read()))
         text = "\n".join(p.text for p in d.paragraphs)
         assert d.paragraphs[0].text.startswith("【草稿】") and title in text
-        assert hostile in text and "T001" in text and "3500.00元" in text
+        assert hostile in text and "T001" in text and "3,500 元" in text and "3500.00元" not in text
         rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
         assert rows[1] == ["1", "打包发货视频", "证明发货时商品完好"]
         seen.add(kind)
