@@ -93,11 +93,13 @@ def circumstance_boxes() -> str:
 
 def page_data() -> str:
     """The build-time data of the page, as JSON safe inside a <script> element."""
+    from calculators.labels import result_labels
     from calculators.provisional import export
     from calculators.ruleset import load
     from site_hooks.glossary import entries
 
-    data = {"provisional": export(load()), "glossary": entries()}
+    # labels: the tier and confidence labels from the rule data (the same ``labels`` a result carries)
+    data = {"provisional": export(load()), "glossary": entries(), "labels": result_labels()}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="calc-data">{text}</script>'
@@ -111,7 +113,20 @@ def render(content: str) -> str:
     return content
 
 
+def labels_data() -> str:
+    """``<!-- calc:labels -->`` on a tool page: the display labels from the rule data as a JSON script
+    (``id="calc-labels"``), so the page script keeps no copy of them."""
+    _ruleset()  # puts the project root on sys.path
+    from calculators.labels import result_labels
+
+    text = json.dumps(result_labels(), ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="calc-labels">{text}</script>'
+
+
 def on_page_content(html_content: str, page, config, files, **kwargs) -> str:
+    if "<!-- calc:labels -->" in html_content:
+        html_content = html_content.replace("<!-- calc:labels -->", labels_data())
     if page.file.src_uri != PAGE:
         return html_content
     return render(html_content)

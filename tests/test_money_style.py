@@ -110,3 +110,26 @@ def test_built_site_writes_money_in_one_style() -> None:
         text = re.sub(r"“[^”]{0,400}”", "", text)  # quoted words of a law or a document
         bad += [f"{rel}: …{text[max(0, m.start() - 20):m.end() + 5]}…" for m in OTHER_STYLE.finditer(text)]
     assert not bad, "money in another style:\n" + "\n".join(bad[:40])
+
+
+def test_no_tier_label_copies_in_page_scripts() -> None:
+    """The page scripts take the tier labels from result.labels or the build-time page data."""
+    assets = ROOT / "docs" / "assets"
+    hits = [p.name for p in assets.glob("*.mjs") if p.name != "sentence-chart.mjs"
+            and re.search(r"\b(?:large|huge)\s*:\s*\"数额|\[\"large\",\s*\"数额", p.read_text("utf-8"))]
+    assert not hits, hits
+
+
+def test_pages_get_the_labels_from_the_rule_data() -> None:
+    import json
+
+    from calculators.labels import result_labels
+    from site_hooks import calculator_page
+
+    def payload(script: str) -> Any:
+        return json.loads(re.sub(r"^<script[^>]*>|</script>$", "", script))
+
+    assert payload(calculator_page.page_data())["labels"] == result_labels()
+    assert payload(calculator_page.labels_data()) == result_labels()
+    page = (ROOT / "docs" / "tools" / "deadlines" / "index.md").read_text("utf-8")
+    assert "<!-- calc:labels -->" in page

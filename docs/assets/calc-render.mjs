@@ -12,6 +12,8 @@ import { yuan } from "./money.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
 
+// Headlines, not labels: whole sentences for the result's first line (the labels themselves come from
+// result.labels / the page data). Kept here because the rule data has no headline sentences.
 export const TIER_HEADLINE = {
   none: "未达到诈骗罪“数额较大”的标准",
   large: "可能构成诈骗罪：数额较大",
@@ -128,7 +130,13 @@ function textOf(v) {
 
 // ---------- the provisional line (while Python loads) ----------
 
-const FLOOR_NAMES = [["large", "数额较大"], ["huge", "数额巨大"], ["especially_huge", "数额特别巨大"]];
+const FLOOR_KEYS = ["large", "huge", "especially_huge"];
+/** The tier labels of the build-time page data (site_hooks/calculator_page.py: labels.tier, from the rule data). */
+let PAGE_TIER_LABELS = /** @type {Record<string, string>} */ ({});
+/** @param {Record<string, string> | undefined | null} labels */
+export function setTierLabels(labels) {
+  PAGE_TIER_LABELS = labels && typeof labels === "object" ? labels : {};
+}
 
 /**
  * @param {Provisional | null} p
@@ -146,7 +154,7 @@ export function provisionalNode(p) {
   if (p.province && p.figures) {
     const conf = p.province.confidence_label + (p.province.pending && !p.province.confidence_label.includes("待核实") ? "；文件名称或日期待核实" : "");
     for (const f of p.figures) {
-      const bits = FLOOR_NAMES.filter(([k]) => f.floors[k] != null).map(([k, label]) => `${label} ${yuan(f.floors[k])}以上`);
+      const bits = FLOOR_KEYS.filter((k) => f.floors[k] != null).map((k) => `${PAGE_TIER_LABELS[k] || k} ${yuan(f.floors[k])}以上`);
       const where = `${p.province.name}${f.label ? `${f.label}（${(f.cities || []).slice(0, 8).join("、")}${(f.cities || []).length > 8 ? "等" : ""}）` : ""}`;
       box.append(el("p", { class: "calc-muted", text: `${where}的数额标准：${bits.join("，")}。来源：${conf}。` }));
     }
@@ -180,7 +188,7 @@ function summaryCriminal(r, seen) {
   const th = c.thresholds_yuan;
   const nat = c.national_ranges_yuan;
   if (th && typeof th === "object") {
-    const bits = FLOOR_NAMES.filter(([k]) => th[k] != null).map(([k]) => `${tierLabel(r, k)} ${yuan(th[k])}以上`);
+    const bits = FLOOR_KEYS.filter((k) => th[k] != null).map((k) => `${tierLabel(r, k)} ${yuan(th[k])}以上`);
     const src = c.thresholds_source || {};
     if (bits.length) parts.push(p(`${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。`, "calc-muted"));
     if (src.document) {
@@ -190,8 +198,8 @@ function summaryCriminal(r, seen) {
         pending && !src.document.includes("待核实") && !conf.includes("待核实") ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
     }
   } else if (nat && typeof nat === "object") {
-    const bits = FLOOR_NAMES.filter(([k]) => Array.isArray(nat[k]))
-      .map(([k]) => (nat[k][0] === nat[k][1] ? `${tierLabel(r, k)} ${yuan(nat[k][0])}` : `${tierLabel(r, k)} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
+    const bits = FLOOR_KEYS.filter((k) => Array.isArray(nat[k]))
+      .map((k) => (nat[k][0] === nat[k][1] ? `${tierLabel(r, k)} ${yuan(nat[k][0])}` : `${tierLabel(r, k)} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
     if (bits.length) parts.push(p(`全国幅度（各省在幅度内确定本地标准）：${bits.join("；")}。`, "calc-muted"));
   }
   const sentence = textOf(c.sentence);
