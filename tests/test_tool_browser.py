@@ -50,7 +50,8 @@ def test_fees_page(page, server):
     assert page.locator("#fees-output table tbody tr").count() == 3
     page.fill("#f-preservation", "200万")
     page.wait_for_selector("#fees-preservation")
-    assert "5,000.00 元" in page.inner_text("#fees-preservation")
+    shown = page.inner_text("#fees-preservation")
+    assert "按 5,000 元 交纳" in shown and "10,520 元" in shown and ".00 元" not in shown  # the one money style
     # bad input: a clear message next to the field
     page.fill("#f-amount", "-5")
     err = page.wait_for_selector("#err-amount:not([hidden])")
