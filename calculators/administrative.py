@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from .facts import Facts, money
+from .money import format_yuan
 from .periods import CITATIONS as PERIOD_CITATIONS
 from .periods import add_months
 from .result import AdministrativeResult, Track, Trail
@@ -268,7 +269,5 @@ def _result(adm: dict[str, Any], keys: list[str], applies: Applies, summary: str
 
 
 def money_text(s: str | None) -> str:
-    if s is None:
-        return ""
-    whole = s.split(".")[0]
-    return f"{whole}元"
+    """A fine in reader text, in the product's one style ("1,000 元")."""
+    return format_yuan(s)

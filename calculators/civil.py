@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from .facts import Facts, money
+from .money import format_yuan
 from .periods import period_end
 from .result import CivilResult, Trail
 from .ruleset import Ruleset
@@ -48,6 +49,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
     cv = rs.civil
     by_code = {p["code"]: p for p in cv["periods"]}
     amount = money(facts.amount) or "0.00"
+    amount_text = format_yuan(amount)  # reader text: "3,500 元"
 
     trail.step("civil", "伪造损坏照片申请退款，是故意告知虚假情况、使商家（或平台）基于错误认识同意退款，符合欺诈的界定；"
                         "民事活动应当遵循诚信原则。", [cv["fraud_definition"]["citation"], cv["good_faith"]["citation"]])
@@ -95,7 +97,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
 
     rem = cv["remedies"]
     remedies: list[dict[str, Any]] = [
-        {"code": "restitution", "text": f"撤销后，买家应当返还因此取得的财产（本案 {amount} 元退款；商品不能返还的折价补偿），有过错的买家还应赔偿商家因此受到的损失。",
+        {"code": "restitution", "text": f"撤销后，买家应当返还因此取得的财产（本案 {amount_text}退款；商品不能返还的折价补偿），有过错的买家还应赔偿商家因此受到的损失。",
          "citations": [rem["restitution"]["citation"]]},
         {"code": "unjust_enrichment", "text": "也可以主张不当得利：得利人没有法律根据取得利益，明知的还应返还利益并依法赔偿损失。",
          "citations": list(rem["unjust_enrichment"]["citations"])},
@@ -113,7 +115,7 @@ def assess(rs: Ruleset, facts: Facts, trail: Trail) -> CivilResult:
         "商品是否仍在买家手中（能否返还或只能折价补偿）。",
         "有无证明照片伪造的证据（原图、元数据、AI 标识、与商品不符之处）。",
     ]
-    summary = f"商家可以主张返还 {amount} 元退款（或折价补偿）并赔偿损失：依据是欺诈的撤销、不当得利或者侵权。"
+    summary = f"商家可以主张返还 {amount_text}退款（或折价补偿）并赔偿损失：依据是欺诈的撤销、不当得利或者侵权。"
     return CivilResult(
         summary=summary,
         fraud={"definition": cv["fraud_definition"]["text"], "citations": [cv["fraud_definition"]["citation"], cv["revocation"]["citation"]]},

@@ -130,10 +130,6 @@ def _parse_json(text: str) -> dict[str, Any]:
     return data
 
 
-def _yuan(s: str | None) -> str:
-    return format_yuan(s)
-
-
 def render_text(r: dict[str, Any]) -> str:
     c, a, v = r["criminal"], r["administrative"], r["civil"]
     cites = r["citations"]
@@ -163,10 +159,10 @@ def render_text(r: dict[str, Any]) -> str:
         applies = "不适用（六个月内没有被公安机关发现，不再处罚）"
     lines += ["", f"【行政】治安管理处罚法：{applies}；文本：{a['law_version']}"]
     for ver in a["versions"]:
-        fine = ("或者" if ver["fine_alone_possible"] else "可以并处") + f"{_yuan(ver['fine_max_yuan'])}以下罚款"
+        fine = ("或者" if ver["fine_alone_possible"] else "可以并处") + f"{format_yuan(ver['fine_max_yuan'])}以下罚款"
         lines.append(f"　{ver['label']}{ver['article']}：拘留{ver['detention_days'][0]}-{ver['detention_days'][1]}日，{fine}；"
                      f"情节较重：拘留{ver['serious']['detention_days'][0]}-{ver['serious']['detention_days'][1]}日，"
-                     f"可以并处{_yuan(ver['serious']['fine_max_yuan'])}以下罚款")
+                     f"可以并处{format_yuan(ver['serious']['fine_max_yuan'])}以下罚款")
     lines.append(f"　发现期限：自行为日起六个月，约至 {a['discovery_period']['last_day']}")
     lines += ["", f"【民事】{v['summary']}"]
     for m in v["remedies"]:

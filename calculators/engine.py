@@ -14,6 +14,7 @@ from . import __version__, administrative, civil, criminal
 from .dates import parse_date
 from .errors import FactsError
 from .facts import Facts, money, parse_facts
+from .money import format_yuan
 from .result import Result, Trail
 from .ruleset import Ruleset, load
 
@@ -56,7 +57,7 @@ def classify_facts(facts: Facts, rs: Ruleset | None = None) -> Result:
         trail.warn("act_date_defaulted", f"没有填写行为日期：按处理日期 {facts.decision_date.isoformat()} 计算。行为日期决定适用哪一版数额标准和哪一个治安管理处罚法文本，请尽量填写。",
                    ["xingzheng-chufa-2021#art-37"], "facts")
     if facts.claims:
-        trail.step("facts", f"共 {len(facts.claims)} 笔退款，合计 {money(facts.amount)} 元，按合计数计算。", [])
+        trail.step("facts", f"共 {len(facts.claims)} 笔退款，合计 {format_yuan(facts.amount)}，按合计数计算。", [])
         if len(facts.claims) > 1:
             trail.warn("claims_summed",
                        "多笔退款相加计算是实务做法，不是普通诈骗的全国性规则：诈骗案件解释没有累计计算的规定；电信网络诈骗意见（2016）"

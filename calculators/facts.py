@@ -20,7 +20,7 @@ from typing import Any
 from .dates import parse_date
 from .errors import FactsError as FactsError  # re-exported: calculators.facts.FactsError stays importable
 from .limits import MAX_FIELD_CHARS, MAX_LIST_FIELD_CHARS, clip
-from .money import AmountTextError, decimal_text, parse_yuan_text
+from .money import AmountTextError, decimal_text, format_yuan, parse_yuan_text
 from .ruleset import Province, Region, Ruleset, load
 
 MAX_AMOUNT = Decimal("1000000000000")  # 1e12 yuan: anything above is not a refund claim
@@ -292,7 +292,7 @@ def parse_facts(raw: Any, today: date | None = None, rs: Ruleset | None = None) 
         if raw_amount is not None:
             amount = parse_amount(raw_amount)
             if amount != total:
-                raise FactsError("amount", f"金额 {money(amount)} 元与各笔退款之和 {money(total)} 元不一致：请只填一项，或者改正其中一项。")
+                raise FactsError("amount", f"金额 {format_yuan(amount)}与各笔退款之和 {format_yuan(total)}不一致：请只填一项，或者改正其中一项。")
         amount = _check_amount(total, "claims", "各笔退款金额之和")
     else:
         amount = parse_amount(raw_amount)

@@ -2,7 +2,7 @@
 
 Slots in the page's HTML, replaced in ``on_page_content``:
 - ``<!-- calc:provinces -->`` inside the province ``<select>``: one ``<option>`` per province of
-  ``calculators/rules/fraud_thresholds.toml`` (value = short name, ``data-code`` = GB/T 2260 code,
+  ``ruleset.thresholds_table()`` (calculators/rules/thresholds/*.toml; value = short name, ``data-code`` = GB/T 2260 code,
   ``data-confidence``; ``data-regions`` = JSON list of {code,label,cities} for provinces whose
   thresholds split by region, e.g. 广东).
 - ``<!-- calc:circumstances -->``: one checkbox per circumstance code with its short help, from the
@@ -11,8 +11,9 @@ Slots in the page's HTML, replaced in ``on_page_content``:
   provisional line (``calculators.provisional.export``) and the glossary (site_hooks/glossary.py).
   A JSON script is data, never run, so the CSP needs no hash for it.
 
-Read through ``calculators.ruleset`` when it offers the data, else straight from the TOML files
-(the same files the engine reads). Every text is HTML-escaped.
+Everything comes through the calculators package (``ruleset``, ``provisional.export``); this hook reads
+no rule file itself, so a change of the rule files' layout cannot leave the page reading stale data.
+Every text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -21,87 +22,40 @@ import html
 import json
 import logging
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("mkdocs.hooks.calculator_page")
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "calculators" / "rules"
 PAGE = "calculator/index.md"
 
 
 def _ruleset():
+    """The calculators package's rule API: the page reads the rule files through it only."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    try:
-        from calculators import ruleset  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - the engine may not be there yet: fall back to the TOML
-        return None
+    from calculators import ruleset
+
     return ruleset
 
 
 def provinces() -> list[dict[str, Any]]:
     """[{code, name, short, confidence, regions: [{code, label, cities}]}] in GB/T 2260 order."""
-    rs = _ruleset()
-    if rs is not None and hasattr(rs, "thresholds_table"):
-        by_code: dict[str, dict[str, Any]] = {}
-        for row in rs.thresholds_table():
-            p = by_code.setdefault(row["code"], {"code": row["code"], "name": row["name"], "short": row["short"],
-                                                 "confidence": row["confidence"], "regions": []})
-            if row.get("region") and all(r["code"] != row["region"] for r in p["regions"]):
-                p["regions"].append({"code": row["region"], "label": row.get("region_label") or "",
-                                     "cities": list(row.get("cities") or [])})
-        return [by_code[c] for c in sorted(by_code)]
-    data = tomllib.loads((RULES / "fraud_thresholds.toml").read_text("utf-8"))
-    out = []
-    for code, p in sorted(data.get("provinces", {}).items()):
-        regions: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for version in p.get("versions", []):
-            for r in version.get("regions", []) or []:
-                if r.get("code") in seen:
-                    continue
-                seen.add(r.get("code"))
-                regions.append({"code": r.get("code", ""), "label": r.get("label", ""),
-                                "cities": list(r.get("cities", []))})
-        out.append({"code": code, "name": p.get("name", ""), "short": p.get("short", p.get("name", "")),
-                    "confidence": p.get("confidence", ""), "regions": regions})
-    return out
+    by_code: dict[str, dict[str, Any]] = {}
+    for row in _ruleset().thresholds_table():
+        p = by_code.setdefault(row["code"], {"code": row["code"], "name": row["name"], "short": row["short"],
+                                             "confidence": row["confidence"], "regions": []})
+        if row.get("region") and all(r["code"] != row["region"] for r in p["regions"]):
+            p["regions"].append({"code": row["region"], "label": row.get("region_label") or "",
+                                 "cities": list(row.get("cities") or [])})
+    return [by_code[c] for c in sorted(by_code)]
 
 
 def circumstances() -> list[dict[str, str]]:
-    """[{code, label, help, group}] from the ruleset (or circumstances.toml)."""
-    rs = _ruleset()
-    items: Any = None
-    if rs is not None and hasattr(rs, "circumstances"):
-        try:
-            items = rs.circumstances()
-        except Exception as exc:  # noqa: BLE001
-            log.warning("ruleset.circumstances() failed (%s): reading circumstances.toml", exc)
-    if items is None:
-        path = RULES / "circumstances.toml"
-        if not path.is_file():
-            return []
-        data = tomllib.loads(path.read_text("utf-8"))
-        items = data.get("circumstances", data)
-    out = []
-    if isinstance(items, dict):
-        items = [{"code": k, **(v if isinstance(v, dict) else {"label": str(v)})} for k, v in items.items()]
-    for it in items:
-        if not isinstance(it, dict):
-            it = {k: getattr(it, k) for k in ("code", "label", "help", "short", "group") if hasattr(it, k)}
-        code = str(it.get("code", ""))
-        if not code:
-            continue
-        out.append({
-            "code": code,
-            "label": str(it.get("label") or it.get("name") or code),
-            "help": str(it.get("help") or it.get("short") or it.get("description") or ""),
-            "group": str(it.get("group") or it.get("track") or ""),
-        })
-    return out
+    """[{code, label, help, group}] from ``ruleset.circumstances()``, in file order."""
+    return [{"code": c["code"], "label": c["label"], "help": c["help"], "group": c["group"]}
+            for c in _ruleset().circumstances()]
 
 
 def province_options() -> str:
@@ -139,11 +93,13 @@ def circumstance_boxes() -> str:
 
 def page_data() -> str:
     """The build-time data of the page, as JSON safe inside a <script> element."""
+    from calculators.labels import result_labels
     from calculators.provisional import export
     from calculators.ruleset import load
     from site_hooks.glossary import entries
 
-    data = {"provisional": export(load()), "glossary": entries()}
+    # labels: the tier and confidence labels from the rule data (the same ``labels`` a result carries)
+    data = {"provisional": export(load()), "glossary": entries(), "labels": result_labels()}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="calc-data">{text}</script>'
@@ -157,7 +113,20 @@ def render(content: str) -> str:
     return content
 
 
+def labels_data() -> str:
+    """``<!-- calc:labels -->`` on a tool page: the display labels from the rule data as a JSON script
+    (``id="calc-labels"``), so the page script keeps no copy of them."""
+    _ruleset()  # puts the project root on sys.path
+    from calculators.labels import result_labels
+
+    text = json.dumps(result_labels(), ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="calc-labels">{text}</script>'
+
+
 def on_page_content(html_content: str, page, config, files, **kwargs) -> str:
+    if "<!-- calc:labels -->" in html_content:
+        html_content = html_content.replace("<!-- calc:labels -->", labels_data())
     if page.file.src_uri != PAGE:
         return html_content
     return render(html_content)

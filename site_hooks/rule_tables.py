@@ -181,13 +181,14 @@ def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-
 from calculators import ruleset  # noqa: E402
 from calculators.labels import confidence_labels, tier_labels  # noqa: E402
 from calculators.laws import int_to_cn  # noqa: E402
+from calculators.money import format_yuan  # noqa: E402
 
 TIER_LABELS = tier_labels()
 CONF_WORDS = confidence_labels()
 
 
 def yuan(n: int | None) -> str:
-    return "—" if n is None else f"{n:,}元"
+    return format_yuan(n, missing="—")
 
 
 def cites(ids: list[str] | tuple[str, ...]) -> str:

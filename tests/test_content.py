@@ -26,6 +26,7 @@ import law_pages
 import rule_tables
 from calculators import ruleset
 from calculators.laws import parse_text, registry
+from calculators.money import format_yuan
 
 pytestmark = pytest.mark.slow
 
@@ -421,11 +422,11 @@ def test_criminal_page_threshold_table_matches_the_rule_data(site):
 def test_prose_figures_come_from_the_rule_data(site):
     admin = {v["version"]: v for v in ruleset.administrative_versions()}
     text = "".join(parsed(page_path(site, "administrative.md")).article_text)
-    assert f"{admin['2025']['fine_max_yuan']:,}元" in text or rule_tables._cn_yuan(admin["2025"]["fine_max_yuan"]) in text
+    assert format_yuan(admin["2025"]["fine_max_yuan"]) in text or rule_tables._cn_yuan(admin["2025"]["fine_max_yuan"]) in text
     assert rule_tables._cn_days(admin["2025"]["detention_days"]) in text
     home = "".join(parsed(page_path(site, "index.md")).article_text)
     large = ruleset.national_ranges()["ranges"]["large"]
-    assert f"{large['min']:,}元至{large['max']:,}元" in home
+    assert f"{format_yuan(large['min'])}至{format_yuan(large['max'])}" in home  # the one style, "3,000 元"
 
 
 # ---------- Chinese search ------------------------------------------------------------------------

@@ -261,7 +261,7 @@ def test_not_near_says_why():
     r = _result({"amount": "6000", "province": "浙江", "circumstances": ["vulnerable_victim"],
                  "act_date": "2024-06-01", "decision_date": "2024-09-01"})
     text = next(s["text"] for s in r["steps"] if "60%" in s["text"])
-    assert "不到数额巨大标准 10万元 的 60%" in text and "湖北" in text
+    assert "不到数额巨大标准 100,000 元 的 60%" in text and "湖北" in text
 
 
 def test_result_carries_the_display_labels():

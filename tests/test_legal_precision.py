@@ -76,10 +76,10 @@ def test_criminal_page_explains_near_the_next_tier(site):
 
 def test_criminal_page_shows_both_shanghai_readings(site):
     text = section(site, "criminal", "shanghai")
-    for words in ("1 万元 / 10 万元", "5,000 元 / 5 万元", "5,000 元以上不满 1 万元", "5 万元以上不满 10 万元", "不确定", "待核实"):
+    for words in ("10,000 元 / 100,000 元", "5,000 元 / 50,000 元", "5,000 元以上不满 10,000 元", "50,000 元以上不满 100,000 元", "不确定", "待核实"):
         assert words in text, words
     province_notes = plain(article(site, "criminal"))
-    assert "5,000 元 / 5 万元 / 50 万元" in province_notes
+    assert "5,000 元 / 50,000 元 / 500,000 元" in province_notes
 
 
 def test_administrative_page_says_no_penalty_after_six_months(site):

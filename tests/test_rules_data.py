@@ -81,7 +81,7 @@ def test_caveats_named_by_the_pack():
     v = {p.short: p.versions[0] for p in RS.provinces.values()}
     assert any("2023" in c for c in v["上海"].caveats)
     assert any("文号" in c for c in v["浙江"].caveats) and any("文号" in c for c in v["山东"].caveats)
-    assert v["辽宁"].especially_huge_fallback and any("50万元" in c for c in v["辽宁"].caveats)
+    assert v["辽宁"].especially_huge_fallback and any("500,000 元" in c for c in v["辽宁"].caveats)
     for short in ("河北", "山西", "陕西", "新疆"):
         assert any("薄弱" in c for c in v[short].caveats)
     kinds = {p.short: [s.kind for s in p.versions[0].specials] for p in RS.provinces.values()}
@@ -338,8 +338,8 @@ def test_near_figures_table_for_the_criminal_page():
     import rule_tables
 
     out = rule_tables.TABLES["near_figures"]("criminal.md")
-    for name, figure, conf in (("北京市", "80,000元", "已核对原文"), ("湖北省", "30,000元", "已核对原文"),
-                               ("江苏省", "48,000元", "二手来源（待核实）"), ("新疆维吾尔自治区", "400,000元", "二手来源（待核实）")):
+    for name, figure, conf in (("北京市", "80,000 元", "已核对原文"), ("湖北省", "30,000 元", "已核对原文"),
+                               ("江苏省", "48,000 元", "二手来源（待核实）"), ("新疆维吾尔自治区", "400,000 元", "二手来源（待核实）")):
         line = next(x for x in out.splitlines() if x.startswith(f"| {name} "))
         assert figure in line and conf in line, line
     assert "60%" in out and "不是法律规定的界线" in out

@@ -50,7 +50,8 @@ def test_fees_page(page, server):
     assert page.locator("#fees-output table tbody tr").count() == 3
     page.fill("#f-preservation", "200万")
     page.wait_for_selector("#fees-preservation")
-    assert "5,000.00 元" in page.inner_text("#fees-preservation")
+    shown = page.inner_text("#fees-preservation")
+    assert "按 5,000 元 交纳" in shown and "10,520 元" in shown and ".00 元" not in shown  # the one money style
     # bad input: a clear message next to the field
     page.fill("#f-amount", "-5")
     err = page.wait_for_selector("#err-amount:not([hidden])")
@@ -133,7 +134,7 @@ def test_documents_page_renders_and_downloads_docx(page, server):
         d = docx.Document(io.BytesIO(open(dl.value.path(), "rb").read()))
         text = "\n".join(p.text for p in d.paragraphs)
         assert d.paragraphs[0].text.startswith("【草稿】") and title in text
-        assert hostile in text and "T001" in text and "3500.00元" in text
+        assert hostile in text and "T001" in text and "3,500 元" in text and "3500.00元" not in text
         rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
         assert rows[1] == ["1", "打包发货视频", "证明发货时商品完好"]
         seen.add(kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,6 +13,7 @@ import pytest
 
 from calculators import facts
 from calculators.laws import parse_text
+from calculators.money import format_yuan
 from calculators.toolkit import fees
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +46,14 @@ def test_band_figures_agree_with_the_quoted_text():
             assert f"按照{fees._rate_percent(b.rate)}交纳" in b.text
         else:
             assert f"每件交纳{b.fixed.normalize():f}元" in b.text
-        assert fees.band_label(b).removesuffix("的部分") in b.text.replace("的部分", "").replace("的，", "")
+        # the quoted item says "超过1万元至10万元" in the regulation's words; the label says it in the
+        # product's one style ("超过 10,000 元至 100,000 元的部分"): the same figures either way
+        quoted = {Decimal(n) * (10000 if w else 1) for n, w in re.findall(r"(\d+)(万)?元", b.text)}
+        quoted.discard(b.fixed)
+        assert quoted == {v for v in (b.above, b.upto) if v}, (b.text, fees.band_label(b))
+        for v in (b.above, b.upto):
+            if v:
+                assert format_yuan(v) in fees.band_label(b)
 
 
 def _independent_fee(amount: Decimal) -> Decimal:
@@ -83,7 +92,7 @@ def test_fee_agrees_with_independent_statement(amount):
 
 def test_steps_show_each_band_portion():
     r = fees.compute(Decimal("150000"))
-    assert [s["band"] for s in r["steps"]] == ["不超过1万元", "超过1万元至10万元的部分", "超过10万元至20万元的部分"]
+    assert [s["band"] for s in r["steps"]] == ["不超过 10,000 元", "超过 10,000 元至 100,000 元的部分", "超过 100,000 元至 200,000 元的部分"]
     assert [s["portion_yuan"] for s in r["steps"]] == ["10000.00", "90000.00", "50000.00"]
     assert [s["subtotal_yuan"] for s in r["steps"]] == ["50.00", "2250.00", "1000.00"]
     assert "susong-feiyong-2006#art-13" in r["citations"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..money import format_yuan
 from ..ruleset import AMOUNT_TIERS, TIER_ORDER, TIERS, Thresholds
 
 J = "zhapian-jieshi-2011"
@@ -32,14 +33,8 @@ def ordered(tiers: set[str] | list[str]) -> list[str]:
 
 
 def fmt(value: int | Decimal | None) -> str:
-    if value is None:
-        return "—"
-    v = Decimal(value)
-    if v >= 10000 and v % 10000 == 0:
-        return f"{v / 10000:.0f}万元"
-    if v >= 10000 and v % 1000 == 0:
-        return f"{v / 10000:.1f}万元"
-    return f"{v:,.2f}".rstrip("0").rstrip(".") + "元"
+    """An amount in a step's text, in the product's one style ("8,000 元")."""
+    return format_yuan(value, missing="—")
 
 
 @dataclass

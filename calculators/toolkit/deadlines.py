@@ -28,6 +28,7 @@ from typing import Any
 from calculators import administrative, civil, ruleset
 from calculators.dates import parse_date, parse_optional_date
 from calculators.errors import FactsError, InputError
+from calculators.labels import tier_labels
 from calculators.laws import cite, rule_bytes
 from calculators.limits import clip
 from calculators.money import format_yuan
@@ -38,9 +39,7 @@ from calculators.toolkit import ics
 
 DISCLAIMER = ("这些日期是按条文推算的参考，不是法律意见。期间的起算、中止、中断和节假日顺延都可能改变到期日，"
               "重要的期限请尽早行动，并请律师核对。")
-TIERS = ("none", "large", "huge", "especially_huge")
-TIER_LABELS = {"none": "未达数额较大", "large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大",
-               "uncertain": "不确定"}
+TIERS = ruleset.TIERS  # ("none", "large", "huge", "especially_huge"); the labels come from the rule data (labels.py)
 # calculator query parameter -> engine fact (the calculator's links use the short names)
 ENGINE_KEYS = {"amount": "amount", "province": "province", "region": "region", "act": "act_date",
                "decision": "decision_date", "attempt": "refund_obtained", "c": "circumstances", "known_date": "known_date",
@@ -78,7 +77,7 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
     passes one; else the engine's classify when an amount is given; else every tier."""
     tier = payload.get("tier")
     if tier not in (None, ""):
-        if not isinstance(tier, str) or tier not in TIER_LABELS:
+        if not isinstance(tier, str) or tier not in tier_labels():
             raise InputError("tier", "数额档次只能是：none、large、huge、especially_huge、uncertain。")
         if tier != "uncertain":
             return [tier], TierSource.PARAM, []
@@ -97,7 +96,7 @@ def _tiers(payload: dict[str, Any], act: date, today: date | None) -> tuple[list
         province = r["facts"].get("province")
         where = _say(t["from_engine_province"], province=province) if province else t["from_engine_no_province"]
         return list(crim["possible_tiers"]), TierSource.ENGINE, [{"code": "tier_from_engine", "text": _say(
-            t["from_engine"], amount=format_yuan(r["amount_yuan"]), province=where, tier=TIER_LABELS.get(crim["tier"], crim["tier"])),
+            t["from_engine"], amount=format_yuan(r["amount_yuan"]), province=where, tier=r["labels"]["tier"].get(crim["tier"], crim["tier"])),
             "citations": list(t["from_engine_citations"])}]
     return list(TIERS), TierSource.ALL, []
 
@@ -180,7 +179,7 @@ def criminal_limitation(rs: ruleset.Ruleset, d: Dates, possible: list[str], sour
     for tier in crime_tiers:
         years = tiers[tier]["limitation_years"]
         deadlines.append(_entry(
-            f"criminal-limitation-{tier}", Track.CRIMINAL, _say(t["title"], tier=TIER_LABELS[tier], years=years), d.act,
+            f"criminal-limitation-{tier}", Track.CRIMINAL, _say(t["title"], tier=tier_labels()[tier], years=years), d.act,
             t["start_label"], add_years(d.act, years), list(dict.fromkeys(tiers[tier]["citations"] + [lim["start_citation"]])),
             _say(t["basis"], item=tiers[tier]["limitation_item"], start=lim["start"]), d.today, list(lim["notes"])))
     notes: list[dict[str, Any]] = []

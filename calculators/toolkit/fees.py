@@ -22,7 +22,7 @@ from typing import Any
 from calculators import facts
 from calculators.errors import InputError
 from calculators.laws import cite, rule_bytes
-from calculators.money import format_yuan
+from calculators.money import format_number, format_yuan
 
 DISCLAIMER = (
     "本结果是按《诉讼费用交纳办法》条文所作的计算说明，不是法院的收费通知；"
@@ -102,19 +102,12 @@ def preservation_bands() -> tuple[Band, ...]:
     return _bands(schedule_data()["preservation"]["bands"])
 
 
-def _fmt_yuan_short(v: Decimal) -> str:
-    """10000 -> "1万元", 1000 -> "1000元" (for band labels)."""
-    if v >= 10000 and v % 10000 == 0:
-        return f"{(v / 10000).normalize():f}万元"
-    return f"{v.normalize():f}元"
-
-
 def band_label(b: Band) -> str:
     if b.fixed is not None:
-        return f"不超过{_fmt_yuan_short(b.upto)}" if b.upto is not None else "全部"
+        return f"不超过 {format_yuan(b.upto)}" if b.upto is not None else "全部"
     if b.upto is None:
-        return f"超过{_fmt_yuan_short(b.above)}的部分"
-    return f"超过{_fmt_yuan_short(b.above)}至{_fmt_yuan_short(b.upto)}的部分"
+        return f"超过 {format_yuan(b.above)}的部分"
+    return f"超过 {format_yuan(b.above)}至 {format_yuan(b.upto)}的部分"
 
 
 def banded_fee(amount: Decimal, bands: tuple[Band, ...]) -> tuple[Decimal, list[dict[str, Any]]]:
@@ -128,11 +121,11 @@ def banded_fee(amount: Decimal, bands: tuple[Band, ...]) -> tuple[Decimal, list[
         portion = top - b.above
         if b.fixed is not None:
             sub = b.fixed
-            how = f"每件{b.fixed.normalize():f}元"
+            how = f"每件 {format_yuan(b.fixed)}"
         else:
             assert b.rate is not None
             sub = portion * b.rate
-            how = f"{portion.normalize():f} × {_rate_percent(b.rate)}"
+            how = f"{format_number(portion)} × {_rate_percent(b.rate)}"
         total += sub
         steps.append({
             "band": band_label(b), "portion_yuan": yuan(max(portion, Decimal(0))),

@@ -4,7 +4,7 @@
 // tracks in plain words, then the reasoning, the cited articles and similar cases.
 // Every text from the input or the engine goes in as text (el() / textContent), never as HTML.
 import { el, todayISO } from "./dom.mjs";
-import { yuan } from "./calc-state.mjs";
+import { yuan } from "./money.mjs";
 import { sentenceChart } from "./sentence-chart.mjs";
 
 /** @typedef {import("./result-types.mjs").Result} Result */
@@ -13,6 +13,8 @@ import { sentenceChart } from "./sentence-chart.mjs";
 
 const SITE_ROOT = new URL("../", import.meta.url);
 
+// Headlines, not labels: whole sentences for the result's first line (the labels themselves come from
+// result.labels / the page data). Kept here because the rule data has no headline sentences.
 export const TIER_HEADLINE = {
   none: "未达到诈骗罪“数额较大”的标准",
   large: "可能构成诈骗罪：数额较大",
@@ -20,7 +22,9 @@ export const TIER_HEADLINE = {
   especially_huge: "可能构成诈骗罪：数额特别巨大",
   uncertain: "是否达到诈骗罪的数额标准：不确定",
 };
-export const TIER_SHORT = { none: "未达数额较大", large: "数额较大", huge: "数额巨大", especially_huge: "数额特别巨大", uncertain: "不确定" };
+/** The tier labels of a result: the engine sends them (result.labels.tier, from the rule data); no copy here.
+ * @param {Result} r @param {string} t */
+const tierLabel = (r, t) => (r.labels && r.labels.tier && r.labels.tier[t]) || t;
 const CONFIDENCE_LABELS = {
   VERIFIED: "已核对原文", PARTIAL: "部分核对（待核实）", REPORTED: "二手来源（待核实）", UNKNOWN: "未找到可靠来源（待核实）",
 };
@@ -127,7 +131,13 @@ function textOf(v) {
 
 // ---------- the provisional line (while Python loads) ----------
 
-const FLOOR_NAMES = [["large", "数额较大"], ["huge", "数额巨大"], ["especially_huge", "数额特别巨大"]];
+const FLOOR_KEYS = ["large", "huge", "especially_huge"];
+/** The tier labels of the build-time page data (site_hooks/calculator_page.py: labels.tier, from the rule data). */
+let PAGE_TIER_LABELS = /** @type {Record<string, string>} */ ({});
+/** @param {Record<string, string> | undefined | null} labels */
+export function setTierLabels(labels) {
+  PAGE_TIER_LABELS = labels && typeof labels === "object" ? labels : {};
+}
 
 /**
  * @param {Provisional | null} p
@@ -145,7 +155,7 @@ export function provisionalNode(p) {
   if (p.province && p.figures) {
     const conf = p.province.confidence_label + (p.province.pending && !p.province.confidence_label.includes("待核实") ? "；文件名称或日期待核实" : "");
     for (const f of p.figures) {
-      const bits = FLOOR_NAMES.filter(([k]) => f.floors[k] != null).map(([k, label]) => `${label} ${yuan(f.floors[k])}以上`);
+      const bits = FLOOR_KEYS.filter((k) => f.floors[k] != null).map((k) => `${PAGE_TIER_LABELS[k] || k} ${yuan(f.floors[k])}以上`);
       const where = `${p.province.name}${f.label ? `${f.label}（${(f.cities || []).slice(0, 8).join("、")}${(f.cities || []).length > 8 ? "等" : ""}）` : ""}`;
       box.append(el("p", { class: "calc-muted", text: `${where}的数额标准：${bits.join("，")}。来源：${conf}。` }));
     }
@@ -174,12 +184,12 @@ function summaryCriminal(r, seen) {
   const parts = [];
   const p = (/** @type {unknown} */ text, cls = "") => el("p", { class: cls || undefined }, gloss(text, seen));
   if (c.possible_tiers && c.possible_tiers.length > 1) {
-    parts.push(p(`按现有事实可能是：${c.possible_tiers.map((t) => TIER_SHORT[t] || t).join(" 或 ")}。补充省份（和城市）等事实可以得出确定的结果。`));
+    parts.push(p(`按现有事实可能是：${c.possible_tiers.map((t) => tierLabel(r, t)).join(" 或 ")}。补充省份（和城市）等事实可以得出确定的结果。`));
   }
   const th = c.thresholds_yuan;
   const nat = c.national_ranges_yuan;
   if (th && typeof th === "object") {
-    const bits = FLOOR_NAMES.filter(([k]) => th[k] != null).map(([k, label]) => `${label} ${yuan(th[k])}以上`);
+    const bits = FLOOR_KEYS.filter((k) => th[k] != null).map((k) => `${tierLabel(r, k)} ${yuan(th[k])}以上`);
     const src = c.thresholds_source || {};
     if (bits.length) parts.push(p(`${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。`, "calc-muted"));
     if (src.document) {
@@ -189,8 +199,8 @@ function summaryCriminal(r, seen) {
         pending && !src.document.includes("待核实") && !conf.includes("待核实") ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
     }
   } else if (nat && typeof nat === "object") {
-    const bits = FLOOR_NAMES.filter(([k]) => Array.isArray(nat[k]))
-      .map(([k, label]) => (nat[k][0] === nat[k][1] ? `${label} ${yuan(nat[k][0])}` : `${label} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
+    const bits = FLOOR_KEYS.filter((k) => Array.isArray(nat[k]))
+      .map((k) => (nat[k][0] === nat[k][1] ? `${tierLabel(r, k)} ${yuan(nat[k][0])}` : `${tierLabel(r, k)} ${yuan(nat[k][0])}至${yuan(nat[k][1])}`));
     if (bits.length) parts.push(p(`全国幅度（各省在幅度内确定本地标准）：${bits.join("；")}。`, "calc-muted"));
   }
   const sentence = textOf(c.sentence);

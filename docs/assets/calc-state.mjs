@@ -125,22 +125,8 @@ export function stateToFacts(s) {
 
 // ---------- money ----------
 
-const GROUPS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/**
- * The product's one money format: "8,000 元", "8,000.50 元" (cents only when not zero).
- * Accepts numbers and the engine's decimal strings ("8000.00").
- * @param {unknown} v
- */
-export function yuan(v) {
-  if (v === null || v === undefined || v === "") return "";
-  const text = String(v).trim();
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(typeof v === "number" ? v.toFixed(2) : text);
-  if (!m) return text;
-  const cents = (m[3] || "").padEnd(2, "0").slice(0, 2);
-  const whole = m[2].length > 15 ? m[2] : GROUPS.format(Number(m[2]));
-  return `${m[1]}${whole}${cents !== "00" ? `.${cents}` : ""} 元`;
-}
+// The one money formatter lives in money.mjs (every page script imports it from there).
+export { yuan } from "./money.mjs";
 
 // ---------- the provisional tier ----------
 

@@ -8,7 +8,7 @@ import { el, todayISO } from "./dom.mjs";
 import { addVersion, checkVersion, readable } from "./share-version.mjs";
 import "./print-ready.mjs";
 import { clip, KEY_LABELS, provisional, readParams, stateToFacts, stateToParams, URL_CAPS } from "./calc-state.mjs";
-import { miniText as miniTextOf, provisionalNode, resultNodes, setGlossary, TIER_HEADLINE } from "./calc-render.mjs";
+import { miniText as miniTextOf, provisionalNode, resultNodes, setGlossary, setTierLabels, TIER_HEADLINE } from "./calc-render.mjs";
 
 const FIELD_OF_PARAM = { act: "act_date", decision: "decision_date", known: "known_date", discovery: "discovery_date" };
 const ERROR_FIELDS = ["amount", "claims", "province", "region", "act_date", "decision_date", "known_date", "discovery_date", "refund_obtained", "circumstances"];
@@ -21,6 +21,7 @@ try {
   // no data: no provisional line, no glossary; the full answer still comes from Python
 }
 setGlossary(pageData.glossary);
+setTierLabels(pageData.labels && pageData.labels.tier);
 
 const $ = (id) => document.getElementById(id);
 const form = $("calc-form");

@@ -9,7 +9,14 @@ const output = $("dl-output");
 const result = $("dl-result");
 const general = $("err-general");
 const tierNote = $("dl-tier-note");
-const TIER_LABELS = { none: "未达数额较大", large: "数额较大", huge: "数额巨大", especially_huge: "数额特别巨大", uncertain: "不确定" };
+// The tier labels from the rule data (site_hooks/calculator_page.py puts them in the page at build time).
+/** @type {Record<string, string>} */
+let TIER_LABELS = {};
+try {
+  TIER_LABELS = JSON.parse(document.getElementById("calc-labels")?.textContent || "{}").tier || {};
+} catch {
+  TIER_LABELS = {}; // no labels: no note; the result from Python still names the tier
+}
 // Facts from the calculator's link without a control here (kept until the reader edits the amount).
 const carried = {};
 

@@ -1,5 +1,6 @@
 // The court-fee page (/tools/fees/): form -> Python (calculators.toolkit.fees) -> steps table.
 import { call } from "./pyclient.mjs";
+import { yuan } from "./money.mjs";
 import { el, bindStatus, clearErrors, citeList, notesList, bindForm, showResult, showEmpty, showFailure, citationLink } from "./tools-common.mjs";
 
 const $ = (id) => document.getElementById(id);
@@ -19,11 +20,6 @@ function payload() {
   };
 }
 
-function yuanText(v) {
-  const n = Number(v);
-  return Number.isFinite(n) ? `${n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元` : String(v);
-}
-
 function stepsTable(steps, caption) {
   const table = el("table", { class: "tool-table" });
   if (caption) table.append(el("caption", { text: caption }));
@@ -32,9 +28,9 @@ function stepsTable(steps, caption) {
   for (const s of steps) {
     body.append(el("tr", {},
       el("td", { text: s.band }),
-      el("td", { text: yuanText(s.portion_yuan) }),
-      el("td", { text: s.rate_percent ? `按 ${s.rate_percent}` : `每件 ${yuanText(s.fixed_yuan)}` }),
-      el("td", { class: "tool-num", text: yuanText(s.subtotal_yuan) })));
+      el("td", { text: yuan(s.portion_yuan) }),
+      el("td", { text: s.rate_percent ? `按 ${s.rate_percent}` : `每件 ${yuan(s.fixed_yuan)}` }),
+      el("td", { class: "tool-num", text: yuan(s.subtotal_yuan) })));
   }
   table.append(body);
   return table;
@@ -43,19 +39,19 @@ function stepsTable(steps, caption) {
 function render(r) {
   const nodes = [];
   nodes.push(el("p", { class: "calc-headline tool-headline", "data-fee": r.fee_yuan, id: "fees-total" },
-    `应交案件受理费：${yuanText(r.fee_yuan)}`));
-  nodes.push(el("p", { text: `诉讼请求金额 ${yuanText(r.amount_yuan)}，按第十三条第（一）项分段累计：` }));
+    `应交案件受理费：${yuan(r.fee_yuan)}`));
+  nodes.push(el("p", { text: `诉讼请求金额 ${yuan(r.amount_yuan)}，按第十三条第（一）项分段累计：` }));
   nodes.push(stepsTable(r.steps));
-  nodes.push(el("p", {}, `合计（全额）：${yuanText(r.full_fee_yuan)}。`, citeList(["susong-feiyong-2006#art-13"], r.citations)));
+  nodes.push(el("p", {}, `合计（全额）：${yuan(r.full_fee_yuan)}。`, citeList(["susong-feiyong-2006#art-13"], r.citations)));
   for (const red of r.reductions) {
-    nodes.push(el("p", {}, `${red.label}，减半交纳：${yuanText(red.fee_yuan)}。`, citeList([red.citation], r.citations)));
+    nodes.push(el("p", {}, `${red.label}，减半交纳：${yuan(red.fee_yuan)}。`, citeList([red.citation], r.citations)));
   }
   if (r.preservation) {
     const p = r.preservation;
     nodes.push(el("h3", { text: "财产保全申请费" }));
-    nodes.push(stepsTable(p.steps, `保全财产数额 ${yuanText(p.amount_yuan)}`));
+    nodes.push(stepsTable(p.steps, `保全财产数额 ${yuan(p.amount_yuan)}`));
     nodes.push(el("p", { id: "fees-preservation" },
-      p.capped ? `按分段计算为 ${yuanText(p.uncapped_yuan)}，超过上限，按 ${yuanText(p.cap_yuan)} 交纳。` : `保全申请费：${yuanText(p.fee_yuan)}。`,
+      p.capped ? `按分段计算为 ${yuan(p.uncapped_yuan)}，超过上限，按 ${yuan(p.cap_yuan)} 交纳。` : `保全申请费：${yuan(p.fee_yuan)}。`,
       citeList([p.citation], r.citations)));
   }
   nodes.push(el("h3", { text: "说明" }));
@@ -97,7 +93,7 @@ async function loadSchedule() {
     for (const b of pc.bands) {
       body.append(el("tr", {},
         el("td", { text: b.label }),
-        el("td", { text: b.rate_percent ? `按 ${b.rate_percent}` : `每件 ${Number(b.fixed_yuan)} 元` }),
+        el("td", { text: b.rate_percent ? `按 ${b.rate_percent}` : `每件 ${yuan(b.fixed_yuan)}` }),
         el("td", { class: "tool-quote", text: b.text })));
     }
     table.append(body);
