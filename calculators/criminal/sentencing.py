@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import FactsError
+from ..labels import tier_label
 from ..laws import cite, rule_bytes
 from ..ruleset import AMOUNT_TIERS, Ruleset, load
 
@@ -36,7 +37,6 @@ __all__ = ["estimate", "sentencing_rules", "calibration", "fmt_months", "CONFIDE
 
 # Lowest first: the estimate's confidence is the lowest of its inputs.
 CONFIDENCE_ORDER: dict[str, int] = {"REPORTED": 0, "PARTIAL": 1, "VERIFIED": 2}
-TIER_LABELS = {"large": "数额较大", "huge": "数额巨大", "especially_huge": "数额特别巨大"}
 LOWER_TIER = {"large": None, "huge": "large", "especially_huge": "huge"}
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -106,7 +106,7 @@ def calibration_rows() -> list[dict[str, Any]]:
         rows.append({
             "id": c["id"], "facts_text": c["facts_text"], "tier": c["tier"], "engine_tier": r["criminal"]["tier"],
             "engine_possible": list(r["criminal"]["possible_tiers"]),
-            "tier_label": TIER_LABELS[c["tier"]], "months": [lo, hi], "months_text": e["months_text"],
+            "tier_label": tier_label(c["tier"]), "months": [lo, hi], "months_text": e["months_text"],
             "actual_months": int(c["actual_months"]), "actual_text": c["actual_text"], "suspended": bool(c["suspended"]),
             "inside": lo <= int(c["actual_months"]) <= hi, "width_ratio": (hi - lo) / (smax - smin),
             "confidence": e["confidence"], "caveats": list(e["caveats"]),
@@ -254,8 +254,8 @@ def tier_floors(rs: Ruleset, tier: str, province_code: str | None, region: str |
                     f = r.thresholds.get(tier)
                     if f is not None:
                         out.append(Floor(Decimal(f), r.code))
-            elif v.thresholds is not None and v.thresholds.get(tier) is not None:
-                out.append(Floor(Decimal(v.thresholds.get(tier)), None))  # type: ignore[arg-type]
+            elif v.thresholds is not None and (figure := v.thresholds.get(tier)) is not None:
+                out.append(Floor(Decimal(figure), None))
     if out:
         return sorted(set(out), key=lambda f: (f.yuan, f.region or "")), "province", confidence
     lo, hi = rs.national_ranges[tier]
@@ -770,7 +770,7 @@ def estimate(amount: Decimal, tiers: list[str], province_code: str | None, regio
         w.caveat("量刑指导意见的文字来自未在发布机关网站核对的转录（待核实）；各省实施细则的数字只见于二手来源（待核实）。"
                  "这是按公开方法推算的参考范围，不是对判决的预测。")
         out.append({
-            "tier": tier, "tier_label": TIER_LABELS[tier],
+            "tier": tier, "tier_label": tier_label(tier, rs),
             "months": [months[0], months[1]],
             "months_text": f"{fmt_months(months[0])}至{fmt_months(months[1])}",
             "statutory_months": [smin, smax], "life_possible": bool(data["statutory"][tier].get("life")),
