@@ -114,7 +114,7 @@ def test_no_tier_label_copies_in_page_scripts() -> None:
     """The page scripts take the tier labels from result.labels or the build-time page data."""
     assets = ROOT / "docs" / "assets"
     hits = [p.name for p in assets.glob("*.mjs")
-            and re.search(r"\b(?:large|huge)\s*:\s*\"数额|\[\"large\",\s*\"数额", p.read_text("utf-8"))]
+            if re.search(r"\b(?:large|huge)\s*:\s*\"数额|\[\"large\",\s*\"数额", p.read_text("utf-8"))]
     assert not hits, hits
 
 
