@@ -108,7 +108,7 @@ def test_printout_has_a_readable_link_the_steps_and_the_cases(make_context, serv
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     for track in ("criminal", "administrative", "civil"):
-        steps = page.locator(f"section[data-track={track}] .calc-steps li")
+        steps = page.locator(f"details.calc-reasoning[data-track={track}] .calc-steps li")
         assert steps.count() > 0 and steps.first.is_visible(), track
     if page.locator(".calc-track-cases").count():
         assert page.locator(".calc-track-cases").is_visible()

@@ -39,7 +39,7 @@ def test_strict_build_passes_and_runs_our_hooks(site):
     assert (site / "calculator" / "index.html").is_file()
     if "prebuilt" not in log:
         assert "Aborted" not in log
-        for hook_line in ("wheel calculators-", "pyodide: 5 files", "service worker:"):
+        for hook_line in ("wheel calculators-", "pyodide: 6 files", "service worker:"):
             assert hook_line in log, f"hook did not run: {hook_line!r}\n{log[-2000:]}"
 
 
@@ -182,9 +182,14 @@ def test_csp_hashes_are_the_sha256_of_the_inline_scripts():
 def test_pyodide_files_present_and_only_those(site):
     # plus their precompressed .br/.gz siblings (site_hooks/precompress.py, tests/test_precompress.py)
     files = {p.name for p in (site / "pyodide").iterdir() if p.suffix not in (".br", ".gz")}
-    assert files == PYODIDE_FILES
-    for name in PYODIDE_FILES:
+    # the five runtime files, and the trimmed stdlib the worker starts on (site_hooks/pyodide_assets.py)
+    assert files == PYODIDE_FILES | {"python_stdlib.min.zip"}
+    for name in PYODIDE_FILES - {"pyodide-lock.json"}:
         assert (site / "pyodide" / name).read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes()
+    # the lock file keeps Pyodide's info and lists no packages (the site loads none)
+    ours = json.loads((site / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
+    theirs = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
+    assert ours["info"] == theirs["info"] and ours["packages"] == {} and theirs["packages"]
     assert not list(site.rglob("*.map")) or all("pyodide" not in p.parts for p in site.rglob("*.map"))
 
 
