@@ -376,6 +376,9 @@ function prepare(py, bytes, trimmed) {
   if (trimmed) py.runPython("import _trimmed_stdlib; _trimmed_stdlib.install()");
   py.unpackArchive(bytes, "wheel");
   const dispatch = py.pyimport("calculators.browser").dispatch;
+  // the engine (every page's first question goes through it) is imported here, at start-up, so that a
+  // module the trimmed stdlib lacks fails now and sends us to the full stdlib, not inside a call
+  py.runPython("import calculators.engine");
   missedRef = trimmed ? py.pyimport("_trimmed_stdlib").MISSED : null;
   if (missedRef && missedRef.length) throw new Error("omitted module " + missedRef.toJs().join(", "));
   return dispatch;
