@@ -60,8 +60,13 @@ SCROLL_THROUGH = """async () => {
   }
   scrollTo(0, 0);
   await frame();
-  // let Material's header and tabs finish fading back in (a half-faded tab fails the contrast check)
-  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+  // let Material's header and tabs finish fading back in (a half-faded tab fails the contrast check);
+  // only finite animations ever finish (a loading spinner runs forever), and never wait over 5 s
+  const finite = document.getAnimations().filter(a => a.effect?.getComputedTiming().endTime !== Infinity);
+  await Promise.race([
+    Promise.all(finite.map(a => a.finished.catch(() => null))),
+    new Promise(r => setTimeout(r, 5000)),
+  ]);
 }"""
 
 
