@@ -23,6 +23,17 @@ def load_golden() -> list[tuple[str, dict[str, Any]]]:
     return _load()
 
 
+def dig(node: Any, path: str) -> Any:
+    """The value at a dotted path of a result ("criminal.possible_tiers.0"): the golden cases' expect keys."""
+    for part in path.split("."):
+        if isinstance(node, list):
+            node = node[int(part)]
+        else:
+            assert isinstance(node, dict) and part in node, f"missing key {part!r} in path {path!r}"
+            node = node[part]
+    return node
+
+
 # ---- the browser tests' shared fixtures (tests/browser_support.py has the helpers) ----
 # Imported lazily: the engine tests run without Playwright.
 

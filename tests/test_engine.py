@@ -15,20 +15,10 @@ from calculators import engine
 from calculators.facts import FactsError
 from calculators.laws import parse_text, registry
 from calculators.ruleset import TIER_ORDER, load
-from conftest import GOLDEN_TODAY, ROOT, load_golden
+from conftest import GOLDEN_TODAY, ROOT, dig, load_golden
 
 GOLDEN = load_golden()
 TIER_RANK = {"none": 0, "large": 1, "huge": 2, "especially_huge": 3}
-
-
-def dig(node: Any, path: str) -> Any:
-    for part in path.split("."):
-        if isinstance(node, list):
-            node = node[int(part)]
-        else:
-            assert isinstance(node, dict) and part in node, f"missing key {part!r} in path {path!r}"
-            node = node[part]
-    return node
 
 
 def test_enough_golden_cases():

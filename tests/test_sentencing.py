@@ -23,7 +23,7 @@ from calculators.criminal import sentencing
 from calculators.facts import FactsError
 from calculators.laws import cite, parse_text, registry
 from calculators.ruleset import load
-from conftest import GOLDEN_TODAY, ROOT
+from conftest import GOLDEN_TODAY, ROOT, dig
 
 CASES_FILE = ROOT / "tests" / "cases" / "sentencing.toml"
 
@@ -35,16 +35,6 @@ def load_cases() -> list[dict[str, Any]]:
 
 
 CASES = load_cases()
-
-
-def dig(node: Any, path: str) -> Any:
-    for part in path.split("."):
-        if isinstance(node, list):
-            node = node[int(part)]
-        else:
-            assert isinstance(node, dict) and part in node, f"missing key {part!r} in path {path!r}"
-            node = node[part]
-    return node
 
 
 def classify(facts: dict[str, Any]) -> dict[str, Any]:
