@@ -115,8 +115,9 @@ MIME_TYPES: dict[str, str] = {
 # Kept for tests/browser_support.py's older import (the same table).
 MIME = MIME_TYPES
 
-# Types a host compresses. Zip archives (the stdlib zip, the wheel) and images are already
-# compressed, so hosts (nginx gzip_types, Netlify, Cloudflare) leave them alone.
+# Types a host compresses on the fly. Zip archives and images are not among them (most are already
+# compressed; hosts such as nginx gzip_types, Netlify and Cloudflare leave them alone): the site's
+# stored zips (trimmed stdlib, wheels) reach the reader compressed through their precompressed siblings.
 COMPRESSIBLE_PREFIXES = ("text/", "application/json", "application/wasm", "application/xml",
                          "application/manifest+json", "image/svg+xml")
 GZIP_MIN_BYTES = 256
@@ -606,7 +607,9 @@ class StaticServer:
                 ctype = content_type(target)
                 codings = accepted_codings(self.headers.get("Accept-Encoding"))
                 can_compress = compressible(ctype)
-                sibling = self._sibling(target, base, st, codings) if can_compress else None
+                # a precompressed sibling is sent whatever the type (nginx brotli_static/gzip_static do
+                # the same): the stored stdlib zip and the wheels have one (site_hooks/precompress.py)
+                sibling = self._sibling(target, base, st, codings)
                 can_gzip = (server.gzip_enabled and can_compress and st.st_size >= GZIP_MIN_BYTES)
                 if sibling is not None:
                     encoding = sibling[0]

@@ -5,8 +5,9 @@ same). A host then spends no CPU per request and sends the smallest encoding at 
 brotli 11 and gzip 9, which no host can afford on the fly.
 
 A sibling is written only where it helps: the file has at least ``MIN_BYTES`` and the compressed
-form is at most ``MAX_RATIO`` of it (zip archives, wheels and images are already compressed and are
-never considered). The sibling's bytes decompress to the file's exact bytes (tests/test_precompress.py).
+form is at most ``MAX_RATIO`` of it. Zip archives and wheels are considered too: the trimmed stdlib
+and the wheels are built *stored* so that one brotli stream compresses them (Pyodide's own deflated
+``python_stdlib.zip`` gains nothing and gets no sibling); images never are. The sibling's bytes decompress to the file's exact bytes (tests/test_precompress.py).
 
 Brotli 11 takes about 45 s for Pyodide's 9.6 MB wasm, so the compressed bytes are kept in
 ``.cache/precompress/`` (git-ignored) under the SHA-256 of their input: only changed files are
@@ -32,7 +33,7 @@ log = logging.getLogger("mkdocs.hooks.precompress")
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "precompress"
 SUFFIXES = frozenset({".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".webmanifest", ".wasm",
-                      ".svg", ".xml", ".txt", ".ics", ".csv", ".md"})
+                      ".svg", ".xml", ".txt", ".ics", ".csv", ".md", ".zip", ".whl"})
 MIN_BYTES = 256
 MAX_RATIO = 0.9
 BROTLI_QUALITY = 11

@@ -50,6 +50,7 @@ def tree(tmp_path: Path) -> Path:
     (site / "assets" / "data.json").write_text('{"a": [' + ",".join(["1"] * 500) + "]}", "utf-8")
     (site / "assets" / "style.css").write_text("body { color: red; }\n" * 100, "utf-8")
     (site / "m.wasm").write_bytes(b"\0asm\1\0\0\0" + bytes(4000))
+    (site / "lib.zip").write_bytes(b"PK" + b"stored python source\n" * 300)  # a stored archive
     precompress.precompress_tree(site, cache_dir=None)
     assert (site / "assets" / "app.mjs.br").is_file() and (site / "index.html.gz").is_file()
     (site / "assets" / "style.css.br").unlink()  # one file with a .gz and no .br
@@ -152,6 +153,16 @@ def test_compressed_responses_match_the_file(tree: Path) -> None:
         css = (tree / "assets" / "style.css").read_bytes()
         _, h, body = get(srv, "/assets/style.css", {"Accept-Encoding": "gzip, br"})
         assert h["content-encoding"] == "gzip" and gzip.decompress(body) == css
+        # a stored zip travels through its sibling (as nginx brotli_static sends it), but a zip is
+        # never gzipped on the fly
+        zipped = (tree / "lib.zip").read_bytes()
+        _, h, body = get(srv, "/lib.zip", {"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert h["content-encoding"] == "br" and brotli.decompress(body) == zipped
+        assert h["content-type"] == "application/zip"
+        (tree / "lib.zip.br").unlink()
+        (tree / "lib.zip.gz").unlink()
+        _, h, body = get(srv, "/lib.zip", {"Accept-Encoding": "gzip, br"})
+        assert "content-encoding" not in h and body == zipped
         # nothing accepted: the file itself
         _, h, body = get(srv, "/assets/app.mjs")
         assert "content-encoding" not in h and body == app

@@ -156,9 +156,12 @@ function postProgress(force) {
 }
 let stageDetail = "";
 
-function expect(name, size) {
-  // count a file in the total before its request starts (the wasm starts only after the glue)
-  if (!downloads.has(name)) downloads.set(name, { loaded: 0, total: size || expectedWire(name), done: false });
+const rawSizes = new Map(); // name -> the file's own size, where the manifest gives it (the wheels)
+function expect(name, wire, raw) {
+  // count a file in the total before its request starts (the wasm starts only after the glue);
+  // a wheel's manifest gives its size and its brotli size (wire): Content-Length replaces the estimate
+  if (raw) rawSizes.set(name, raw);
+  if (!downloads.has(name)) downloads.set(name, { loaded: 0, total: wire || raw || expectedWire(name), done: false });
 }
 
 const nativeFetch = self.fetch.bind(self);
@@ -187,7 +190,7 @@ async function trackedFetch(input, init) {
   if (!response.body) return response;
   const encoded = response.headers.get("content-encoding");
   const length = Number(response.headers.get("content-length")) || 0;
-  const raw = (RUNTIME_SIZES[where.name] || [])[0] || (encoded ? 0 : length);
+  const raw = (RUNTIME_SIZES[where.name] || [])[0] || rawSizes.get(where.name) || (encoded ? 0 : length);
   const wire = length || expectedWire(where.name) || raw;
   const entry = { loaded: 0, total: wire || (downloads.get(where.name) || {}).total || 0, done: false };
   downloads.set(where.name, entry);
@@ -404,7 +407,7 @@ async function bootInner() {
   const manifestPromise = fetchManifest();
   // the core wheel downloads while Pyodide starts, not after
   const wheelPromise = manifestPromise.then((manifest) => {
-    expect(manifest.name, manifest.size);
+    expect(manifest.name, manifest.wire, manifest.size);
     return fetchWheel(manifest, "wheel");
   });
   wheelPromise.catch(() => {});
