@@ -43,8 +43,11 @@ class CurrencyError(Exception):
 
 
 def is_content_page(src_uri: str) -> bool:
-    """A top-level page of docs/ (written by hand, answerable to the source pack)."""
-    return "/" not in src_uri and src_uri.endswith(".md")
+    """A page of docs/ written by hand and answerable to the source pack: the top-level pages, the
+    calculator and the tools (the statute pages and laws/index.md are generated)."""
+    if not src_uri.endswith(".md"):
+        return False
+    return "/" not in src_uri or src_uri == "calculator/index.md" or src_uri.startswith("tools/")
 
 
 def checked_date(meta: dict, src_uri: str) -> str | None:

@@ -99,3 +99,41 @@ def test_uncertain_tier_gets_one_chart_per_tier_and_none_gets_none(make_context,
     page.select_option("#f-province", "江苏")
     page.wait_for_selector('#calc-result[data-criminal-tier="none"]', state="attached", timeout=TIMEOUT)
     assert page.locator(".sentence-chart").count() == 0
+
+
+@pytest.mark.parametrize("query", ["?amount=30000&province=江苏&act=2024-06-01&decision=2024-09-01&c=plea",
+                                   "?amount=40000&act=2024-06-01&decision=2024-09-01"])
+def test_on_a_phone_every_label_of_the_chart_stays_inside_it(make_context, server, query):
+    """390 px wide: the scale's first and last labels and the cases' labels are not cut off at the
+    edges (centred on the edge ticks, and run past the right end, they were), and labels still do
+    not overlap."""
+    ctx, _ = make_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                          has_touch=True)
+    page = open_calc(ctx, server, query)
+    page.wait_for_selector(".sentence-chart", timeout=TIMEOUT)
+    charts = page.locator(".sentence-chart")
+    checked = 0
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        outer = chart.bounding_box()
+        assert outer
+        labels = chart.locator(".sc-tick, .sc-case-label")
+        boxes = []
+        for j in range(labels.count()):
+            b = labels.nth(j).bounding_box()
+            assert b, j
+            assert outer["x"] - 0.5 <= b["x"] and b["x"] + b["width"] <= outer["x"] + outer["width"] + 0.5, \
+                (labels.nth(j).inner_text(), b, outer)
+            if "sc-case-label" in (labels.nth(j).get_attribute("class") or ""):
+                boxes.append(b)
+            checked += 1
+        for k, a in enumerate(boxes):
+            for b in boxes[k + 1:]:
+                assert (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                        or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]), (a, b)
+        # every tick label on one line (the last one, pushed left of the edge, once wrapped to "3 / 年")
+        ticks = chart.locator(".sc-tick")
+        heights = {round(ticks.nth(j).bounding_box()["height"]) for j in range(ticks.count())}
+        assert len(heights) == 1, (heights, ticks.all_inner_texts())
+    assert checked >= 4

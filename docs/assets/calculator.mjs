@@ -181,7 +181,9 @@ function clearErrors() {
 
 function showError(err) {
   mini.hidden = false;
-  miniText.textContent = "无法计算：请检查输入";
+  // an input error names its field; a failed start is not the reader's input (issue 12 leftover)
+  miniText.textContent = python.failed ? "计算器未能启动：点“重试”"
+    : err.field ? "无法计算：请检查输入" : "无法计算";
   const field = err.field || "";
   const message = err.message || "输入有误。";
   const node = $(`err-${field}`);
@@ -235,7 +237,7 @@ function showProvisional(s) {
     }
   }
 }
-const python = { ready: false };
+const python = { ready: false, failed: false };
 
 // ---------- compute loop ----------
 
@@ -378,6 +380,7 @@ loadingNote(fields.amount, { what: "计算器", onRetry: () => compute(), onText
 onProgress((st) => {
   if (st.ready || st.failed) clearTimeout(slow);
   if (st.ready) python.ready = true;
+  python.failed = !!st.failed;
   $("calc-status").classList.toggle("calc-failed", !!st.failed);
   const steps = { starting: 0, runtime: 1, python: 2, import: 3, ready: 4 };
   progressBar.value = steps[st.stage] ?? 0;

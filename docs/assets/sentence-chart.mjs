@@ -55,13 +55,17 @@ function oneChart(e) {
   for (const g of groups) {
     const label = `${g.cases.map((c) => c.id + (c.suspended ? "缓" : "")).join("、")} ${monthsText(g.months)}`;
     const left = pct(g.months);
-    let row = rowEnds.findIndex((end) => end < left);
+    const width = label.length * 1.7; // about one CJK character of the label font per 1.7% of a 600 px track
+    // a label that would run past the right edge (clipped on a phone) sits to the left of its mark
+    const flip = left + width > 100;
+    const start = flip ? left - width : left;
+    let row = rowEnds.findIndex((end) => end < start);
     if (row < 0) row = rowEnds.push(0) - 1;
-    rowEnds[row] = left + label.length * 1.7; // about one CJK character of the label font per 1.7% of a 600 px track
+    rowEnds[row] = start + width;
     for (const c of g.cases) {
       track.append(place(el("div", { class: `sc-case${c.suspended ? " sc-suspended" : ""}`, title: `${c.id}：${c.outcome}`, dataset: { case: c.id } }), left));
     }
-    const tag = place(el("span", { class: "sc-case-label", text: label }), left);
+    const tag = place(el("span", { class: `sc-case-label${flip ? " sc-case-label-end" : ""}`, text: label }), left);
     tag.style.setProperty("--row", String(row));
     track.append(tag);
   }
@@ -71,7 +75,9 @@ function oneChart(e) {
   const axis = el("div", { class: "sc-axis", "aria-hidden": "true" });
   const step = top <= 36 ? 6 : top <= 120 ? 12 : 24;
   for (let m = 0; m <= top; m += step) {
-    axis.append(place(el("span", { class: `sc-tick${m + step > top ? " sc-tick-end" : ""}`, text: m % 12 ? `${m}月` : `${m / 12}年` }), pct(m)));
+    // the first and last tick labels stay inside the track (centred, they were clipped on a phone)
+    const edge = m === 0 ? " sc-tick-start" : m + step > top ? " sc-tick-end" : "";
+    axis.append(place(el("span", { class: `sc-tick${edge}`, text: m % 12 ? `${m}月` : `${m / 12}年` }), pct(m)));
   }
   const caption = el("figcaption", {},
     el("strong", { text: `量刑估算（${e.tier_label || e.tier}）：约 ${monthsText(lo)}至${monthsText(hi)}` }),
