@@ -7,7 +7,12 @@ service worker):
 
 * **stock**: the floor page (benchmarks/pages/floor.html) booting the UNMODIFIED Pyodide of
   ``node_modules/pyodide`` (served at ``/__stock__/``: full stdlib, full lock file) and computing 1+1;
-* **calc**: ``/calculator/?amount=3500&province=浙江&...`` of the built site.
+* **calc**: ``/calculator/?amount=3500&province=浙江&...`` of the built site;
+* **warm** (``4g`` only): a reader on fast Wi-Fi (``navigator.connection`` set by an init script:
+  Chromium on Linux reports no connection type) first reads a content page (``criminal/``) until its
+  warm-start prefetch (docs/assets/prefetch.mjs) is done, then opens the same calculator link;
+  figures from that second navigation (``prefetch_ms`` / ``prefetch_bytes``: the content page's
+  prefetch, from its navigation).
 
 Figures, read inside the page with ``performance.now()`` (ms since navigation start):
 
@@ -47,6 +52,10 @@ PROFILES: dict[str, dict[str, float]] = {
 }
 CALC_QUERY = {"amount": "3500", "province": "浙江", "act": "2026-03-01", "decision": "2026-06-01"}
 TIMEOUT_MS = 240_000
+WARM_PROFILES = {"4g"}  # where prefetch.mjs may prefetch (fast); never on slow4g
+CONTENT_PAGE = "criminal/"
+FAST_WIFI_SCRIPT = ("Object.defineProperty(Navigator.prototype, 'connection', {configurable: true, get() { "
+                    "return {type: 'wifi', effectiveType: '4g', downlink: 9, saveData: false}; }});")
 
 # polls (every 50 ms) for visible loading feedback and the provisional tier
 FEEDBACK_SCRIPT = r"""
@@ -82,7 +91,8 @@ FEEDBACK_SCRIPT = r"""
 """
 
 
-def visit(browser: Browser, server: StaticServer, url: str, profile: dict[str, float]) -> dict[str, Any]:
+def visit(browser: Browser, server: StaticServer, url: str, profile: dict[str, float],
+          warm_from: str | None = None) -> dict[str, Any]:
     ctx = browser.browser.new_context(**PHONE)
     ctx.add_init_script(INIT_SCRIPT)
     ctx.add_init_script(FEEDBACK_SCRIPT)
@@ -92,6 +102,17 @@ def visit(browser: Browser, server: StaticServer, url: str, profile: dict[str, f
         cdp = ctx.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", {"offline": False, **profile})
+        if warm_from is not None:
+            ctx.add_init_script(FAST_WIFI_SCRIPT)
+            mark = server.mark()
+            page.goto(warm_from, timeout=TIMEOUT_MS)
+            try:
+                page.wait_for_selector("html[data-runtime-prefetch=done]", state="attached", timeout=TIMEOUT_MS)
+                out["prefetch_ms"] = page.evaluate("() => performance.now()")
+            except Exception:  # playwright TimeoutError
+                out["error"] = "prefetch not done: " + str(page.get_attribute("html", "data-runtime-prefetch"))
+                out["prefetch_ms"] = None
+            out["prefetch_bytes"] = sum(r.wire_bytes for r in server.since(mark))
         mark = server.mark()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         try:
@@ -132,25 +153,34 @@ def run(site: Path, reps: int, profiles: list[str], log: Any, script_csp: str | 
     out: dict[str, Any] = {"profiles": {}, "errors": []}
     with StaticServer(site, mounts={"__bench__": PAGES, "__stock__": STOCK}, script_csp=script_csp) as server, \
             Browser() as browser:
-        urls = {"stock": server.url + "__bench__/floor.html?pyodide=/__stock__/", "calc": server.url + calc_url}
+        urls = {"stock": server.url + "__bench__/floor.html?pyodide=/__stock__/", "calc": server.url + calc_url,
+                "warm": server.url + calc_url}
         for name in profiles:
             profile = PROFILES[name]
-            samples: dict[str, list[dict[str, Any]]] = {"stock": [], "calc": []}
+            kinds = ["stock", "calc"] + (["warm"] if name in WARM_PROFILES else [])
+            samples: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
             for i in range(reps):
-                order = ["stock", "calc"] if i % 2 == 0 else ["calc", "stock"]
+                order = kinds[i % len(kinds):] + kinds[:i % len(kinds)]
                 for kind in order:
-                    v = visit(browser, server, urls[kind], profile)
+                    v = visit(browser, server, urls[kind], profile,
+                              warm_from=server.url + CONTENT_PAGE if kind == "warm" else None)
                     samples[kind].append(v)
                     log(f"  {name} {kind} #{i + 1}: answer {v['answer_ms'] and round(v['answer_ms'])} ms, "
                         f"feedback {v['feedback_ms'] and round(v['feedback_ms'])} ms ({v['feedback_by']}), "
                         f"provisional {v['provisional_ms'] and round(v['provisional_ms'])} ms, "
-                        f"{v['bytes_to_answer'] / 1e6:.2f} MB" + (f"  ERROR {v['error']}" if v["error"] else ""))
+                        f"{v['bytes_to_answer'] / 1e6:.2f} MB"
+                        + (f" (content page prefetch: {v['prefetch_bytes'] / 1e6:.2f} MB, done at "
+                           f"{v['prefetch_ms'] and round(v['prefetch_ms'])} ms)" if kind == "warm" else "")
+                        + (f"  ERROR {v['error']}" if v["error"] else ""))
                     if v["error"]:
                         out["errors"].append(f"{name} {kind}: {v['error']}")
             summary = {kind: {"answer_ms": med([s["answer_ms"] for s in ss]),
                               "feedback_ms": med([s["feedback_ms"] for s in ss]),
                               "provisional_ms": med([s["provisional_ms"] for s in ss]),
-                              "bytes_to_answer": med([s["bytes_to_answer"] for s in ss])}
+                              "bytes_to_answer": med([s["bytes_to_answer"] for s in ss]),
+                              **({"prefetch_ms": med([s.get("prefetch_ms") for s in ss]),
+                                  "prefetch_bytes": med([s.get("prefetch_bytes") for s in ss])}
+                                 if kind == "warm" else {})}
                        for kind, ss in samples.items()}
             stock, calc = summary["stock"]["answer_ms"], summary["calc"]["answer_ms"]
             summary["answer_vs_stock"] = (calc / stock) if calc and stock else None
@@ -172,6 +202,12 @@ def lines(result: dict[str, Any]) -> list[str]:
         rows.append(f"  {name:7} calculator link    : answer {ms(c['answer_ms']):>9} ({s['answer_vs_stock'] or 0:.2f} x stock), "
                     f"{c['bytes_to_answer'] / 1e6:.2f} MB, first feedback {ms(c['feedback_ms'])}, "
                     f"provisional {ms(c['provisional_ms'])}")
+        w = s.get("warm")
+        if w:
+            rows.append(f"  {name:7} same link after a content page on fast Wi-Fi: answer {ms(w['answer_ms']):>9}"
+                        f" ({(w['answer_ms'] or 0) / (c['answer_ms'] or 1):.2f} x cold calculator), "
+                        f"{w['bytes_to_answer'] / 1e6:.2f} MB; the content page's prefetch "
+                        f"{(w['prefetch_bytes'] or 0) / 1e6:.2f} MB, done {ms(w['prefetch_ms'])} after its navigation")
     return rows
 
 
