@@ -52,6 +52,12 @@ def test_the_estimate_sits_on_the_statutory_range_with_the_real_cases(make_conte
     lo, hi = want[0]["months"]
     assert chart.get_attribute("data-months") == f"{lo}-{hi}"
     assert "量刑估算（数额较大）" in chart.inner_text()
+    # the confidence label comes from the result (result.labels), inside one pair of brackets
+    from calculators.labels import confidence_label
+
+    label = confidence_label(want[0]["confidence"])
+    in_parens = label.replace("（待核实）", "，待核实")
+    assert f"（{in_parens}）" in chart.inner_text() and "待核实））" not in chart.inner_text()
     # geometry: one months scale for everything
     track = box(page, ".sentence-chart .sc-track")
     stat = box(page, ".sentence-chart .sc-statutory")

@@ -25,10 +25,17 @@ export const TIER_HEADLINE = {
 /** The tier labels of a result: the engine sends them (result.labels.tier, from the rule data); no copy here.
  * @param {Result} r @param {string} t */
 const tierLabel = (r, t) => (r.labels && r.labels.tier && r.labels.tier[t]) || t;
-const CONFIDENCE_LABELS = {
-  VERIFIED: "已核对原文", PARTIAL: "部分核对（待核实）", REPORTED: "二手来源（待核实）", UNKNOWN: "未找到可靠来源（待核实）",
-};
-const IN_PARENS = { VERIFIED: "已核对原文", PARTIAL: "部分核对，待核实", REPORTED: "二手来源，待核实", UNKNOWN: "未找到可靠来源，待核实" };
+/** The confidence labels of the result being rendered: the engine sends them (result.labels.confidence,
+ * from rules/labels.toml); no copy here. Set by resultNodes(). @type {Record<string, string>} */
+let confidenceLabels = {};
+/** @param {Result} r */
+export function useLabels(r) {
+  confidenceLabels = (r && r.labels && r.labels.confidence) || {};
+}
+/** @param {string} code */
+const confidenceLabel = (code) => confidenceLabels[code] || code;
+/** The label inside a pair of brackets: "二手来源，待核实", never "（二手来源（待核实））". @param {string} code */
+export const confidenceInParens = (code) => confidenceLabel(code).replace(/（(待核实)）$/, "，$1");
 const TRACKS = [
   ["criminal", "刑事责任（诈骗罪）"],
   ["administrative", "行政责任（治安管理处罚）"],
@@ -45,8 +52,8 @@ const POLICE_SHORT = "商家可以报警：按治安案件还是刑事案件处�
  */
 export function readerText(text) {
   return String(text ?? "")
-    .replace(/（(VERIFIED|PARTIAL|REPORTED|UNKNOWN)(?:，待核实)?）/g, (_, c) => `（${IN_PARENS[c]}）`)
-    .replace(/\b(VERIFIED|PARTIAL|REPORTED|UNKNOWN)\b/g, (c) => CONFIDENCE_LABELS[c])
+    .replace(/（(VERIFIED|PARTIAL|REPORTED|UNKNOWN)(?:，待核实)?）/g, (_, c) => `（${confidenceInParens(c)}）`)
+    .replace(/\b(VERIFIED|PARTIAL|REPORTED|UNKNOWN)\b/g, (c) => confidenceLabel(c))
     .replace(/(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)? ?(?=元)/g, (m, whole, frac) => yuan(whole.replaceAll(",", "") + (frac || "")).replace(/ 元$/, " "));
 }
 
@@ -194,7 +201,7 @@ function summaryCriminal(r, seen) {
     if (bits.length) parts.push(p(`${src.province || ""}${src.region ? `（${src.region}）` : ""}的数额标准：${bits.join("，")}。`, "calc-muted"));
     if (src.document) {
       const pending = (src.confidence && src.confidence !== "VERIFIED") || src.date_known === false;
-      const conf = src.confidence ? `（${CONFIDENCE_LABELS[src.confidence] || src.confidence}）` : "";
+      const conf = src.confidence ? `（${confidenceInParens(src.confidence)}）` : "";
       parts.push(el("p", { class: "calc-muted" }, `依据文件：${readerText(src.document)}${conf}`,
         pending && !src.document.includes("待核实") && !conf.includes("待核实") ? el("span", { class: "calc-pending", text: "（待核实）" }) : ""));
     }
@@ -206,7 +213,7 @@ function summaryCriminal(r, seen) {
   const sentence = textOf(c.sentence);
   if (sentence && tier !== "none") parts.push(p(`法定刑：${sentence}`));
   // the sentence estimate on a months scale, with the statutory range and real outcomes (null for "none")
-  const chart = sentenceChart(c.sentence_estimate);
+  const chart = sentenceChart(c.sentence_estimate, confidenceInParens);
   if (chart) parts.push(chart);
   if (c.limitation_years) {
     const until = c.limitation?.until_approx ? `，约至 ${c.limitation.until_approx}` : "";
@@ -396,6 +403,7 @@ function similarCases(/** @type {Result} */ r) {
  * @param {{shareUrl: string, labelOf: (code: string) => string}} ctx
  */
 export function resultNodes(s, r, ctx) {
+  useLabels(r);
   const seen = new Set();
   const tier = r.criminal?.tier || "uncertain";
   /** @type {(Node | null)[]} */

@@ -62,6 +62,8 @@
  * @property {string} disclaimer
  * @property {{version: string, hash?: string}} ruleset
  * @property {string} as_of
+ * @property {{tier: Record<string, string>, confidence: Record<string, string>}} labels  display labels
+ *   from the rule data (calculators/labels.py): the page keeps no copy
  */
 
 const str = "string";
@@ -90,6 +92,10 @@ export const RESULT_SHAPE = {
   disclaimer: str,
   ruleset: { version: str },
   as_of: str,
+  labels: {
+    tier: { large: str, huge: str, especially_huge: str, none: str, uncertain: str },
+    confidence: { VERIFIED: str, PARTIAL: str, REPORTED: str, UNKNOWN: str },
+  },
 };
 
 /**

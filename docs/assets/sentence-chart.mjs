@@ -5,7 +5,6 @@
 // (print.css). Input: result.criminal.sentence_estimate (a list, one item per possible tier).
 import { el } from "./dom.mjs";
 
-const CONF = { VERIFIED: "已核对原文", PARTIAL: "部分核对（待核实）", REPORTED: "二手来源（待核实）" };
 
 function ensureStyles() {
   if (document.querySelector("link[data-sentence-chart]")) return;
@@ -28,7 +27,7 @@ function place(node, left, width) {
   return node;
 }
 
-function oneChart(e) {
+function oneChart(e, confidenceText) {
   const [lo, hi] = e.months;
   const [smin, smax] = e.statutory_months || [lo, hi];
   const cases = Array.isArray(e.reference_cases) ? e.reference_cases : [];
@@ -81,7 +80,7 @@ function oneChart(e) {
   }
   const caption = el("figcaption", {},
     el("strong", { text: `量刑估算（${e.tier_label || e.tier}）：约 ${monthsText(lo)}至${monthsText(hi)}` }),
-    `（${CONF[e.confidence] || e.confidence}）。${e.probation_possible ? "可能宣告缓刑" : "不能宣告缓刑"}；${e.fine_alone_possible ? "可以单处罚金" : "不能单处罚金"}。`);
+    `（${confidenceText(e.confidence)}）。${e.probation_possible ? "可能宣告缓刑" : "不能宣告缓刑"}；${e.fine_alone_possible ? "可以单处罚金" : "不能单处罚金"}。`);
   const legend = el("p", { class: "sc-legend calc-muted" },
     el("span", { class: "sc-key sc-key-statutory" }), "法定刑　",
     el("span", { class: "sc-key sc-key-estimate" }), "估算范围　",
@@ -101,10 +100,11 @@ function oneChart(e) {
   return fig;
 }
 
-// One figure per possible tier; null when there is nothing to show (tier "none").
-export function sentenceChart(estimates) {
+// One figure per possible tier; null when there is nothing to show (tier "none"). confidenceText(code)
+// gives the confidence label to put in brackets (calc-render.mjs, from the result's labels).
+export function sentenceChart(estimates, confidenceText = (code) => code) {
   if (!Array.isArray(estimates) || !estimates.length) return null;
   ensureStyles();
-  return el("div", { class: "sentence-charts" }, estimates.map(oneChart),
+  return el("div", { class: "sentence-charts" }, estimates.map((e) => oneChart(e, confidenceText)),
     el("p", { class: "calc-muted", text: "按量刑指导意见的方法推算的参考范围，不是对判决的预测；比例和各省数字待核实。" }));
 }
