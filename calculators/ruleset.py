@@ -240,12 +240,14 @@ def _thresholds(d: dict[str, Any]) -> Thresholds:
     return Thresholds(d.get("large"), d.get("huge"), d.get("especially_huge"))
 
 
-def _check_citations(ids: list[str], where: str) -> None:
+def check_citations(ids: list[str], where: str, error: type[RulesError] = RulesError) -> None:
+    """Every citation id of a rule file resolves to an article of the registry (laws.toml), or
+    ``error`` names the first that does not. Used by every loader of rule data."""
     for cid in ids:
         try:
             cite(cid)
         except (KeyError, ValueError) as exc:
-            raise RulesError(f"{where}: citation {cid!r} does not resolve ({exc})") from exc
+            raise error(f"{where}: citation {cid!r} does not resolve ({exc})") from exc
 
 
 def _check_figures(t: Thresholds, ranges: dict[str, tuple[int, int]], where: str) -> None:
@@ -366,7 +368,7 @@ def _load_circumstances(data: dict[str, Any]) -> dict[str, Circumstance]:
         for track, eff in tracks.items():
             if not eff.get("citations"):
                 raise RulesError(f"circumstance {c['code']} {track}: no citation")
-            _check_citations(eff["citations"], f"circumstance {c['code']} {track}")
+            check_citations(eff["citations"], f"circumstance {c['code']} {track}")
         if c["code"] in out:
             raise RulesError(f"duplicate circumstance {c['code']}")
         out[c["code"]] = Circumstance(
@@ -409,7 +411,7 @@ def load() -> Ruleset:
         raw[path] = _read(path)
         parsed[path] = tomllib.loads(raw[path].decode("utf-8"))
     ranges = {t: (int(national[t]["min"]), int(national[t]["max"])) for t in AMOUNT_TIERS}
-    _check_citations(national["citations"], "national")
+    check_citations(national["citations"], "national")
     crim = {name.split("/")[1].removesuffix(".toml"): parsed[name] for name in CRIMINAL_FILES}
     art2 = art2_sets(crim["art2"])
     provinces = _load_provinces({n: parsed[n] for n in parsed if n.startswith("thresholds/") and n != NATIONAL_FILE},
@@ -420,7 +422,7 @@ def load() -> Ruleset:
     for name in (*CRIMINAL_FILES, "administrative.toml", "civil.toml", "cases.toml"):
         ids: list[str] = []
         _collect_ids(parsed[name], ids)
-        _check_citations(ids, name)
+        check_citations(ids, name)
     circumstances = _load_circumstances(parsed["circumstances.toml"])
     unknown_art2 = set(art2["art2"]) - set(circumstances)
     if unknown_art2:

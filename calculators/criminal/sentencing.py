@@ -28,10 +28,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cache
 from typing import Any
 
-from ..errors import FactsError
+from ..errors import FactsError, RulesError
 from ..labels import tier_label
-from ..laws import cite, rule_bytes
-from ..ruleset import AMOUNT_TIERS, Ruleset, load
+from ..laws import rule_bytes
+from ..ruleset import AMOUNT_TIERS, Ruleset, check_citations, load
 
 __all__ = ["estimate", "sentencing_rules", "calibration", "fmt_months", "CONFIDENCE_ORDER"]
 
@@ -44,18 +44,14 @@ HUNDRED = Decimal(100)
 Span = tuple[Decimal, Decimal]
 
 
-class SentencingRulesError(Exception):
+class SentencingRulesError(RulesError):
     """sentencing.toml is inconsistent (a bug in the data, not bad input)."""
 
 
 # ---- the rule data --------------------------------------------------------------------------------
 
 def _check(ids: list[str], where: str) -> None:
-    for cid in ids:
-        try:
-            cite(cid)
-        except (KeyError, ValueError) as exc:
-            raise SentencingRulesError(f"{where}: citation {cid!r} does not resolve ({exc})") from exc
+    check_citations(ids, where, SentencingRulesError)
 
 
 @cache
