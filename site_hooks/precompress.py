@@ -85,6 +85,23 @@ def _cached(data: bytes, coding: str, cache_dir: Path | None) -> bytes:
     return packed
 
 
+def sibling_bytes(data: bytes, coding: str, cache_dir: Path | None = CACHE_DIR) -> bytes:
+    """The bytes of a file's ``coding`` sibling, or b"" where none is written: the file is under
+    ``MIN_BYTES``, or compression leaves more than ``MAX_RATIO`` of it."""
+    if len(data) < MIN_BYTES:
+        return b""
+    packed = _cached(data, coding, cache_dir)
+    return packed if len(packed) <= len(data) * MAX_RATIO else b""
+
+
+def wire_size(data: bytes) -> int:
+    """What a browser downloads for a file of these bytes from a host that sends the siblings
+    (deploy/nginx.conf): its brotli sibling, else the file. The worker's progress estimate
+    (pyodide_assets.runtime_sizes, the wheel manifest's ``wire``); cached, so this last hook does
+    not compress the same bytes again."""
+    return len(sibling_bytes(data, ".br")) or len(data)
+
+
 def precompress_tree(site: Path, cache_dir: Path | None = CACHE_DIR) -> dict[str, int]:
     """Write the siblings of every file under ``site`` (and remove a sibling where compression no
     longer helps; a .gz/.br whose file is absent is left alone: it may be a real download).
@@ -98,8 +115,8 @@ def precompress_tree(site: Path, cache_dir: Path | None = CACHE_DIR) -> dict[str
         stats["raw_bytes"] += len(data)
         for coding in CODINGS:
             sib = path.with_name(path.name + coding)
-            packed = _cached(data, coding, cache_dir) if len(data) >= MIN_BYTES else b""
-            if not packed or len(packed) > len(data) * MAX_RATIO:
+            packed = sibling_bytes(data, coding, cache_dir)
+            if not packed:
                 stats["skipped"] += 1
                 if sib.exists():
                     sib.unlink()

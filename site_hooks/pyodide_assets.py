@@ -26,10 +26,17 @@ import hashlib
 import json
 import logging
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+import precompress  # noqa: E402  (site_hooks/precompress.py: the siblings' sizes)
 
 log = logging.getLogger("mkdocs.hooks.pyodide_assets")
 
@@ -171,26 +178,12 @@ _SIZE_CACHE: dict[tuple[str, int, int], list[int]] = {}
 
 def runtime_sizes(path: Path) -> list[int]:
     """[bytes, bytes on the wire] of a runtime file: the worker's progress estimate before the response
-    headers arrive (then Content-Length replaces it). On the wire = the brotli sibling that
-    precompress.py writes (what deploy/nginx.conf sends a browser), where it helps; else the file.
-    The compressed bytes come from precompress's cache, so the last hook does not compress them again."""
-    import sys
-
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:
-        sys.path.insert(0, here)
-    import precompress
-
+    headers arrive (then Content-Length replaces it); on the wire = ``precompress.wire_size``."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _SIZE_CACHE:
         data = path.read_bytes()
-        wire = len(data)
-        if precompress.wanted(path) and len(data) >= precompress.MIN_BYTES:
-            packed = precompress._cached(data, ".br", precompress.CACHE_DIR)
-            if len(packed) <= len(data) * precompress.MAX_RATIO:
-                wire = len(packed)
-        _SIZE_CACHE[key] = [len(data), wire]
+        _SIZE_CACHE[key] = [len(data), precompress.wire_size(data) if precompress.wanted(path) else len(data)]
     return _SIZE_CACHE[key]
 
 

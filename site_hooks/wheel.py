@@ -33,9 +33,16 @@ import hashlib
 import io
 import json
 import logging
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+import precompress  # noqa: E402  (site_hooks/precompress.py: the manifest's wire sizes)
 
 log = logging.getLogger("mkdocs.hooks.wheel")
 
@@ -151,24 +158,11 @@ def build_wheel_bytes(root: Path = ROOT, part: str = "core") -> tuple[str, bytes
     return f"{dist}-{version}-py3-none-any.whl", buf.getvalue()
 
 
-def _wire_size(data: bytes) -> int:
-    """What a browser downloads: the brotli sibling precompress.py writes (from its cache)."""
-    import sys
-
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:
-        sys.path.insert(0, here)
-    import precompress
-
-    packed = precompress._cached(data, ".br", precompress.CACHE_DIR)
-    return len(packed) if len(packed) <= len(data) * precompress.MAX_RATIO else len(data)
-
-
 def _entry(fname: str, data: bytes) -> dict:
     """size: the file's bytes (what the worker hashes); wire: its brotli form (the progress estimate)."""
     digest = hashlib.sha256(data).hexdigest()
     return {"name": fname, "url": f"{fname}?v={digest[:16]}", "sha256": digest, "size": len(data),
-            "wire": _wire_size(data)}
+            "wire": precompress.wire_size(data)}
 
 
 def write_wheel(site_dir: Path) -> dict:

@@ -44,6 +44,7 @@ const FULL_STDLIB = new URL("python_stdlib.zip", PYODIDE_DIR).href;
 const TRIMMED_STDLIB = new URL("python_stdlib.min.zip", PYODIDE_DIR).href;
 // sizes of the runtime files: {name: [bytes, gzip bytes]} (for the progress figures before the
 // response headers say more)
+// [bytes, bytes on the wire] per file; the wheels are added from the manifest
 const RUNTIME_SIZES = {}; // filled in by site_hooks/pyodide_assets.py
 
 // Memory snapshot. Bump SNAPSHOT_FORMAT whenever what the snapshot holds changes (the warm-up below,
@@ -156,12 +157,9 @@ function postProgress(force) {
 }
 let stageDetail = "";
 
-const rawSizes = new Map(); // name -> the file's own size, where the manifest gives it (the wheels)
-function expect(name, wire, raw) {
-  // count a file in the total before its request starts (the wasm starts only after the glue);
-  // a wheel's manifest gives its size and its brotli size (wire): Content-Length replaces the estimate
-  if (raw) rawSizes.set(name, raw);
-  if (!downloads.has(name)) downloads.set(name, { loaded: 0, total: wire || raw || expectedWire(name), done: false });
+function expect(name) {
+  // count a file in the total before its request starts (the wasm starts only after the glue)
+  if (!downloads.has(name)) downloads.set(name, { loaded: 0, total: expectedWire(name), done: false });
 }
 
 const nativeFetch = self.fetch.bind(self);
@@ -190,7 +188,7 @@ async function trackedFetch(input, init) {
   if (!response.body) return response;
   const encoded = response.headers.get("content-encoding");
   const length = Number(response.headers.get("content-length")) || 0;
-  const raw = (RUNTIME_SIZES[where.name] || [])[0] || rawSizes.get(where.name) || (encoded ? 0 : length);
+  const raw = (RUNTIME_SIZES[where.name] || [])[0] || (encoded ? 0 : length);
   const wire = length || expectedWire(where.name) || raw;
   const entry = { loaded: 0, total: wire || (downloads.get(where.name) || {}).total || 0, done: false };
   downloads.set(where.name, entry);
@@ -407,7 +405,9 @@ async function bootInner() {
   const manifestPromise = fetchManifest();
   // the core wheel downloads while Pyodide starts, not after
   const wheelPromise = manifestPromise.then((manifest) => {
-    expect(manifest.name, manifest.wire, manifest.size);
+    // the manifest gives a wheel's size and its brotli size, as the build does for the runtime files
+    RUNTIME_SIZES[manifest.name] = [manifest.size, manifest.wire];
+    expect(manifest.name);
     return fetchWheel(manifest, "wheel");
   });
   wheelPromise.catch(() => {});
