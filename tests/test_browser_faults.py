@@ -22,7 +22,7 @@ import zipfile
 
 import pytest
 
-from browser_support import BuildFailed, SiteServer, Watch, built_site, chromium_available
+from browser_support import PHONE, BuildFailed, SiteServer, Watch, built_site, chromium_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -207,7 +207,7 @@ def test_a_module_missing_from_the_trimmed_stdlib_falls_back_to_the_full_one(bro
 
 
 def test_loading_state_next_to_the_amount_field_and_in_the_sticky_bar_on_a_slow_phone(make_context, server):
-    ctx, watch = make_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    ctx, watch = make_context(**PHONE)
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")

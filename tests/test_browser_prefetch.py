@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from browser_support import chromium_available
+from browser_support import PHONE, chromium_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,7 +26,6 @@ if not chromium_available():  # pragma: no cover - scripts/test.sh installs it
 TIMEOUT = 90_000
 QUERY = "?amount=7000&province=江苏&act=2026-03-01&decision=2026-06-01"
 FAST_WIFI = {"type": "wifi", "effectiveType": "4g", "downlink": 10, "saveData": False}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
 def fake_connection(conn: dict | None) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from browser_support import chromium_available
+from browser_support import PHONE, chromium_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,8 +113,7 @@ def test_on_a_phone_every_label_of_the_chart_stays_inside_it(make_context, serve
     """390 px wide: the scale's first and last labels and the cases' labels are not cut off at the
     edges (centred on the edge ticks, and run past the right end, they were), and labels still do
     not overlap."""
-    ctx, _ = make_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                          has_touch=True)
+    ctx, _ = make_context(**PHONE)
     page = open_calc(ctx, server, query)
     page.wait_for_selector(".sentence-chart", timeout=TIMEOUT)
     charts = page.locator(".sentence-chart")
