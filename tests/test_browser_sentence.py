@@ -108,7 +108,8 @@ def test_uncertain_tier_gets_one_chart_per_tier_and_none_gets_none(make_context,
 
 
 @pytest.mark.parametrize("query", ["?amount=30000&province=江苏&act=2024-06-01&decision=2024-09-01&c=plea",
-                                   "?amount=40000&act=2024-06-01&decision=2024-09-01"])
+                                   "?amount=40000&act=2024-06-01&decision=2024-09-01",
+                                   "?amount=600000&province=江苏&act=2024-06-01&decision=2024-09-01"])
 def test_on_a_phone_every_label_of_the_chart_stays_inside_it(make_context, server, query):
     """390 px wide: the scale's first and last labels and the cases' labels are not cut off at the
     edges (centred on the edge ticks, and run past the right end, they were), and labels still do
@@ -139,6 +140,10 @@ def test_on_a_phone_every_label_of_the_chart_stays_inside_it(make_context, serve
                         or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]), (a, b)
         # every tick label on one line (the last one, pushed left of the edge, once wrapped to "3 / 年")
         ticks = chart.locator(".sc-tick")
-        heights = {round(ticks.nth(j).bounding_box()["height"]) for j in range(ticks.count())}
+        tick_boxes = [ticks.nth(j).bounding_box() for j in range(ticks.count())]
+        heights = {round(b["height"]) for b in tick_boxes}
         assert len(heights) == 1, (heights, ticks.all_inner_texts())
+        # and side by side without touching ("9年" and "10年" once overlapped on the ten-year scale)
+        for left, right in zip(tick_boxes, tick_boxes[1:]):
+            assert left["x"] + left["width"] <= right["x"], (ticks.all_inner_texts(), left, right)
     assert checked >= 4

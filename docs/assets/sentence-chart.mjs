@@ -72,10 +72,11 @@ function oneChart(e, confidenceText) {
   const printKey = "灰：法定刑；红：估算；竖线：同档真实案例" + (groups.length
     ? `（${groups.map((g) => `${g.cases.map((c) => c.id + (c.suspended ? "缓刑" : "")).join("、")} ${monthsText(g.months)}`).join("；")}）` : "") + "。推算的参考范围，不是预测。";
   const axis = el("div", { class: "sc-axis", "aria-hidden": "true" });
-  const step = top <= 36 ? 6 : top <= 120 ? 12 : 24;
+  // at most 7 labels, so that they fit side by side on a 390 px phone ("9年" and "10年" overlapped)
+  const step = top <= 36 ? 6 : top <= 72 ? 12 : top <= 144 ? 24 : 36;
   for (let m = 0; m <= top; m += step) {
     // the first and last tick labels stay inside the track (centred, they were clipped on a phone)
-    const edge = m === 0 ? " sc-tick-start" : m + step > top ? " sc-tick-end" : "";
+    const edge = m === 0 ? " sc-tick-start" : m === top ? " sc-tick-end" : "";
     axis.append(place(el("span", { class: `sc-tick${edge}`, text: m % 12 ? `${m}月` : `${m / 12}年` }), pct(m)));
   }
   const caption = el("figcaption", {},
